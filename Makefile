@@ -1,0 +1,44 @@
+# Two commands a newcomer needs (README):
+#   make demo   set up and start the kiosk on its embedded defaults
+#   make test   set up and run the whole test suite (lint, types, tests)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint types pytest system-deps translations clean bench
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,hub]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(PY) -m kiosk.i18n_build
+
+demo: $(STAMP) translations
+	$(VENV)/bin/kiosk serve --demo
+
+# System packages the tests need (Chromium for the browser tests, mtools and
+# friends for provisioning, systemd-analyze, shellcheck). Only when root on Debian;
+# elsewhere the tests that need them skip with the reason.
+system-deps:
+	@scripts/install-system-deps.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP) translations
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: system-deps lint types pytest
+
+bench: $(STAMP) translations
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

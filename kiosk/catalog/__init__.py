@@ -1,0 +1,1 @@
+"""The activity catalogue: the model, schedules, queries and the demo catalogue."""

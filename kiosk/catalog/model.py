@@ -1,0 +1,136 @@
+"""The activity as the kiosk knows it: plain, immutable data.
+
+This is the contract between importers (which produce activities), storage,
+the screens and the slip layout (which read them). No IO here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+LANGUAGES = ("fi", "sv", "en")
+
+# Category ids, in the order of the tiles (themes of THL's guide, seed 004 §4.4).
+CATEGORIES = (
+    "meeting-places",  # open meeting places and living rooms
+    "peer-groups",  # peer and discussion groups
+    "volunteering",
+    "culture-crafts",
+    "exercise-nature",
+    "meals-food-help",
+    "digital-help",
+    "money-advice",
+    "work-study",
+    "having-a-say",
+)
+
+Text = dict[str, str]  # language code -> text
+
+
+def pick(text: Text, lang: str) -> str:
+    """Text in the visitor's language, falling back to Finnish, then to any language."""
+    if text.get(lang):
+        return text[lang]
+    if text.get("fi"):
+        return text["fi"]
+    for value in text.values():
+        if value:
+            return value
+    return ""
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    """Every week (or every ``interval`` weeks) on ``weekday`` (0 = Monday)."""
+
+    weekday: int
+    start: time
+    end: time | None = None
+    interval: int = 1
+    # For interval > 1: a date on which the activity takes place (fixes the parity).
+    anchor: date | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime  # local, naive (Europe/Helsinki wall time)
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    title: Text
+    categories: tuple[str, ...] = ()
+    description: Text = field(default_factory=dict)
+    place: str = ""
+    address: str = ""
+    accessibility: Text = field(default_factory=dict)
+    organiser: str = ""
+    contact: str = ""  # phone or e-mail, as the organiser wants it shown
+    price: Text = field(default_factory=dict)  # empty when free of charge
+    free: bool = True
+    languages: tuple[str, ...] = ("fi",)  # languages spoken at the activity
+    url: str = ""  # only http(s); the way out is a QR code
+    occurrences: tuple[Occurrence, ...] = ()  # one-off dates
+    weekly: tuple[WeeklyRule, ...] = ()  # recurring times
+    valid_from: date | None = None
+    valid_until: date | None = None
+    exceptions: tuple[date, ...] = ()  # dates a weekly activity does not take place
+    source: str = "demo"
+
+    def to_json(self) -> str:
+        return json.dumps(_encode(asdict(self)), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Activity:
+        raw: dict[str, Any] = json.loads(text)
+        return cls(
+            id=raw["id"],
+            title=raw["title"],
+            categories=tuple(raw.get("categories", ())),
+            description=raw.get("description", {}),
+            place=raw.get("place", ""),
+            address=raw.get("address", ""),
+            accessibility=raw.get("accessibility", {}),
+            organiser=raw.get("organiser", ""),
+            contact=raw.get("contact", ""),
+            price=raw.get("price", {}),
+            free=raw.get("free", True),
+            languages=tuple(raw.get("languages", ("fi",))),
+            url=raw.get("url", ""),
+            occurrences=tuple(
+                Occurrence(
+                    datetime.fromisoformat(o["start"]),
+                    datetime.fromisoformat(o["end"]) if o.get("end") else None,
+                )
+                for o in raw.get("occurrences", ())
+            ),
+            weekly=tuple(
+                WeeklyRule(
+                    weekday=w["weekday"],
+                    start=time.fromisoformat(w["start"]),
+                    end=time.fromisoformat(w["end"]) if w.get("end") else None,
+                    interval=w.get("interval", 1),
+                    anchor=date.fromisoformat(w["anchor"]) if w.get("anchor") else None,
+                )
+                for w in raw.get("weekly", ())
+            ),
+            valid_from=date.fromisoformat(raw["valid_from"]) if raw.get("valid_from") else None,
+            valid_until=date.fromisoformat(raw["valid_until"]) if raw.get("valid_until") else None,
+            exceptions=tuple(date.fromisoformat(d) for d in raw.get("exceptions", ())),
+            source=raw.get("source", "demo"),
+        )
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value

@@ -1,0 +1,61 @@
+"""Schema of the kiosk database, as sqlite-utils migrations applied at start.
+
+Never edit a migration that has shipped; add a new one.
+
+Privacy note: nothing here has a row per visit or per person. Usage is kept as
+counters per (local date, metric, key) incremented in place by kiosk.tally; the
+score is kept only as band counts in the pending score window.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("kiosk")
+
+
+@migrations()
+def m001_catalogue(db: Database) -> None:
+    # One row per activity; multilingual and list fields are JSON (see kiosk.catalog.model).
+    db["activities"].create(
+        {
+            "id": str,
+            "data": str,  # Activity.to_json()
+            "source": str,
+            "last_date": str,  # local date of the last occurrence, '' when open-ended
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_tally(db: Database) -> None:
+    # Daily counters: (date, metric, key) -> value, incremented in place.
+    db["counters"].create(
+        {"date": str, "metric": str, "key": str, "value": int},
+        pk=("date", "metric", "key"),
+        not_null={"value"},
+        defaults={"key": "", "value": 0},
+    )
+    # The pending score window of each instrument pack: band counts, never per test.
+    # Keyed by pack so that a non-official pack is never pooled with the official one.
+    db["score_pending"].create(
+        {"pack": str, "since": str, "n": int, "b0": int, "b1": int, "b2": int, "b3": int},
+        pk="pack",
+    )
+    # Released windows (n >= k), disjoint and contiguous.
+    db["score_windows"].create(
+        {
+            "period_start": str,
+            "period_end": str,
+            "n": int,
+            "b0": int,
+            "b1": int,
+            "b2": int,
+            "b3": int,
+            "pack": str,
+        },
+        pk=("pack", "period_start"),
+    )

@@ -1,0 +1,393 @@
+"""The kiosk's one table of settings.
+
+Every setting is a field of a section dataclass below, with its default, its help
+text and (optionally) its allowed values. The same table drives:
+
+* loading: defaults, then the first ``kiosk.toml`` that exists (``--config``,
+  ``/boot/firmware/kiosk.toml``, ``/etc/kiosk/kiosk.toml``), then ``KIOSK_*``
+  environment variables (``[printer] baud`` is ``KIOSK_PRINTER_BAUD``);
+* validation: an unknown key or a bad value is refused with a message naming the
+  key, the value and the file it came from;
+* documentation: ``docs/configuration.md`` is generated from it (``kiosk
+  settings-doc``) and a test fails when the file is out of date.
+
+Sections are kept in this one module on purpose: a reader finds every knob here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+CONFIG_CANDIDATES = (Path("/boot/firmware/kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
+ENV_PREFIX = "KIOSK_"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the person who edits ``kiosk.toml``."""
+
+
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: tuple[Any, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """Declare one setting: its default, its help text and its allowed values."""
+    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# --- sections ---------------------------------------------------------------
+# Each section is a frozen dataclass; its name in kiosk.toml is the attribute
+# name on Settings. Keep help texts short, plain and in the field's words.
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    id: str = setting("k-000000", "Kiosk id, as enrolled at the hub (k- and six digits).")
+    name: str = setting("Kohtaamispaikka", "Meeting point's name, shown on screen and on slips.")
+    place: str = setting("", "Where the kiosk stands, e.g. 'Kauppakeskus Akseli, 1. krs'.")
+    region: str = setting("", "Region or wellbeing area, used by the hub to group kiosks.")
+    default_language: str = setting(
+        "fi", "Language of the start screen after every reset.", choices=("fi", "sv", "en")
+    )
+    timezone: str = setting("Europe/Helsinki", "IANA time zone for dates, 'today' and counts.")
+    data_dir: str = setting(
+        "",
+        "Data directory (database, keys, logs). Empty: /var/lib/kiosk when writable, "
+        "else the user's data directory.",
+    )
+    demo: bool = setting(False, "Demo mode: demo catalogue and slips written to files.")
+
+
+@dataclass(frozen=True)
+class WebSection:
+    host: str = setting("127.0.0.1", "Address to listen on. Keep 127.0.0.1 on a kiosk.")
+    port: int = setting(8080, "Port to listen on.", minimum=1, maximum=65535)
+    threads: int = setting(4, "Worker threads of the web server.", minimum=1, maximum=64)
+    idle_seconds: int = setting(
+        90, "Seconds without a touch before 'Do you need more time?' appears.", minimum=5
+    )
+    idle_warning_seconds: int = setting(
+        20, "Seconds the 'more time' question stays before the reset.", minimum=5
+    )
+    attract_seconds: int = setting(
+        8, "Seconds each highlight stays on the idle start screen.", minimum=2
+    )
+    page_size: int = setting(8, "Activities per page in lists.", minimum=2, maximum=50)
+
+
+@dataclass(frozen=True)
+class StaffSection:
+    present_hours: str = setting(
+        "",
+        "When staff are at the meeting point, e.g. 'ma-pe 10-16; la 10-14'. "
+        "Empty: the 'talk to someone' tile is hidden.",
+    )
+    phone: str = setting("", "Phone number of the meeting point's staff, shown to visitors.")
+
+
+@dataclass(frozen=True)
+class CatalogSection:
+    source: str = setting(
+        "demo", "Where activities come from: 'demo' until something has been imported."
+    )
+
+
+@dataclass(frozen=True)
+class PrinterSection:
+    kind: str = setting(
+        "fake",
+        "Printer adapter: fake, emulator, serial, usb, network or file.",
+        choices=("fake", "emulator", "serial", "usb", "network", "file"),
+    )
+
+
+@dataclass(frozen=True)
+class SelftestSection:
+    enabled: bool = setting(True, "Offer the participation self-test.")
+
+
+@dataclass(frozen=True)
+class GpioSection:
+    enabled: bool = setting(False, "Use GPIO devices at all.")
+
+
+@dataclass(frozen=True)
+class UploadSection:
+    hub_url: str = setting("", "Hub address for the nightly counts (https://...). Empty: off.")
+
+
+@dataclass(frozen=True)
+class LogSection:
+    level: str = setting(
+        "info", "Lowest level written to the event log.", choices=("debug", "info", "warning")
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    web: WebSection = field(default_factory=WebSection)
+    staff: StaffSection = field(default_factory=StaffSection)
+    catalog: CatalogSection = field(default_factory=CatalogSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+    selftest: SelftestSection = field(default_factory=SelftestSection)
+    gpio: GpioSection = field(default_factory=GpioSection)
+    upload: UploadSection = field(default_factory=UploadSection)
+    log: LogSection = field(default_factory=LogSection)
+    # Where the values came from, for messages and the staff screen (not a setting).
+    source: str = field(default="defaults", compare=False)
+
+    def replace(self, **sections: Mapping[str, Any]) -> Settings:
+        """A copy with some values changed: ``s.replace(web={"port": 0})``."""
+        changes: dict[str, Any] = {}
+        for name, values in sections.items():
+            changes[name] = dataclasses.replace(getattr(self, name), **values)
+        return dataclasses.replace(self, **changes)
+
+
+# --- the table view -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None
+    minimum: float | None
+    maximum: float | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def env(self) -> str:
+        return f"{ENV_PREFIX}{self.section.upper()}_{self.key.upper()}"
+
+
+def _sections() -> Iterator[tuple[str, type]]:
+    hints = get_type_hints(Settings)
+    for f in dataclasses.fields(Settings):
+        if f.name != "source":
+            yield f.name, hints[f.name]
+
+
+def table() -> list[SettingInfo]:
+    """Every setting, in documentation order."""
+    rows = []
+    for section, cls in _sections():
+        hints = get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            rows.append(
+                SettingInfo(
+                    section=section,
+                    key=f.name,
+                    type=hints[f.name],
+                    default=default,
+                    help=f.metadata["help"],
+                    choices=f.metadata["choices"],
+                    minimum=f.metadata["minimum"],
+                    maximum=f.metadata["maximum"],
+                )
+            )
+    return rows
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def _coerce(info: SettingInfo, value: Any, origin: str) -> Any:
+    """Turn a TOML or environment value into the setting's type, or explain why not."""
+
+    def bad(why: str) -> ConfigError:
+        return ConfigError(f"{origin}: setting '{info.name}' = {value!r}: {why}")
+
+    typ = info.type
+    if typ is bool:
+        if isinstance(value, bool):
+            result: Any = value
+        elif isinstance(value, str) and value.lower() in {"1", "true", "yes", "on"}:
+            result = True
+        elif isinstance(value, str) and value.lower() in {"0", "false", "no", "off"}:
+            result = False
+        else:
+            raise bad("expected true or false")
+    elif typ is int:
+        if isinstance(value, bool):
+            raise bad("expected a whole number")
+        try:
+            result = int(value)
+        except (TypeError, ValueError):
+            raise bad("expected a whole number") from None
+        if isinstance(value, float) and value != result:
+            raise bad("expected a whole number")
+    elif typ is float:
+        try:
+            result = float(value)
+        except (TypeError, ValueError):
+            raise bad("expected a number") from None
+    elif typ is str:
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise bad("expected text")
+        result = str(value)
+    elif getattr(typ, "__origin__", None) is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise bad("expected a list")
+        result = list(value)
+    elif getattr(typ, "__origin__", None) is dict:
+        if not isinstance(value, dict):
+            raise bad("expected a table")
+        result = dict(value)
+    else:  # pragma: no cover - a programming error in the table itself
+        raise bad(f"unsupported setting type {typ}")
+    if info.choices is not None and result not in info.choices:
+        raise bad("expected one of " + ", ".join(map(str, info.choices)))
+    if info.minimum is not None and result < info.minimum:
+        raise bad(f"must be at least {info.minimum:g}")
+    if info.maximum is not None and result > info.maximum:
+        raise bad(f"must be at most {info.maximum:g}")
+    return result
+
+
+def find_config(explicit: str | Path | None) -> Path | None:
+    """The config file to read: ``--config`` if given, else the first that exists."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: configuration file not found")
+        return path
+    for candidate in CONFIG_CANDIDATES:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+
+
+def load(
+    config: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    use_candidates: bool = True,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Build Settings from defaults, one TOML file and ``KIOSK_*`` variables.
+
+    :raises ConfigError: on an unknown key or a bad value, naming key, value and file.
+    """
+    environ = os.environ if environ is None else environ
+    rows = {(r.section, r.key): r for r in table()}
+    values: dict[str, dict[str, Any]] = {}
+
+    path = find_config(config) if (config is not None or use_candidates) else None
+    if path is not None:
+        data = read_toml(path)
+        for section, body in data.items():
+            if not isinstance(body, dict):
+                raise ConfigError(
+                    f"{path}: '{section}' = {body!r}: settings belong in [sections]; "
+                    f"see docs/configuration.md"
+                )
+            for key, value in body.items():
+                info = rows.get((section, key))
+                if info is None:
+                    raise ConfigError(f"{path}: unknown setting '{section}.{key}'")
+                values.setdefault(section, {})[key] = _coerce(info, value, str(path))
+
+    by_env = {r.env: r for r in rows.values()}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        info = by_env.get(name)
+        if info is None:
+            raise ConfigError(f"environment: unknown setting variable {name}")
+        values.setdefault(info.section, {})[info.key] = _coerce(info, value, f"environment {name}")
+
+    for section, body in (overrides or {}).items():
+        for key, value in body.items():
+            info = rows.get((section, key))
+            if info is None:
+                raise ConfigError(f"override: unknown setting '{section}.{key}'")
+            values.setdefault(section, {})[key] = _coerce(info, value, "override")
+
+    base = Settings()
+    sections = {name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()}
+    source = str(path) if path else "defaults"
+    return dataclasses.replace(base, source=source, **sections)
+
+
+def resolve_data_dir(settings: Settings) -> Path:
+    """The data directory: the setting, else /var/lib/kiosk when writable, else the user's."""
+    if settings.kiosk.data_dir:
+        return Path(settings.kiosk.data_dir)
+    system = Path("/var/lib/kiosk")
+    if system.is_dir() and os.access(system, os.W_OK):
+        return system
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kiosk"
+
+
+def render_docs() -> str:
+    """docs/configuration.md, generated from the table."""
+    out = [
+        "# Configuration reference",
+        "",
+        "<!-- Generated by `kiosk settings-doc`; a test fails when this file is out of date. -->",
+        "",
+        "The kiosk reads its settings from built-in defaults, then from the first of",
+        "`--config FILE`, `/boot/firmware/kiosk.toml` and `/etc/kiosk/kiosk.toml` that exists,",
+        "then from `KIOSK_*` environment variables. An unknown key or a bad value stops the",
+        "kiosk at start with a message naming the key, the value and the file.",
+        "`kiosk check-config FILE` checks a file without starting anything. A commented",
+        "example is `kiosk.example.toml` at the top of the repository.",
+        "",
+    ]
+    section = None
+    for row in table():
+        if row.section != section:
+            section = row.section
+            out += [f"## `[{section}]`", ""]
+        kind = getattr(row.type, "__name__", str(row.type))
+        limits = []
+        if row.choices:
+            limits.append("one of " + ", ".join(f"`{c}`" for c in row.choices))
+        if row.minimum is not None:
+            limits.append(f"at least {row.minimum:g}")
+        if row.maximum is not None:
+            limits.append(f"at most {row.maximum:g}")
+        out += [
+            f"### `{row.name}`",
+            "",
+            row.help,
+            "",
+            f"- type: {kind}; default: `{row.default!r}`" + ("; " + "; ".join(limits) if limits else ""),
+            f"- environment: `{row.env}`",
+            "",
+        ]
+    return "\n".join(out).rstrip() + "\n"
