@@ -1,0 +1,38 @@
+"""The kiosk's services, built once by create_app and reached from views.
+
+Views and blueprints get them with :func:`services`; nothing here opens anything.
+Optional parts (printing, GPIO, upload) are ``None`` until create_app wires them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from flask import current_app
+
+from kiosk.catalog.model import Activity
+from kiosk.events import EventLog
+from kiosk.settings import Settings
+from kiosk.storage import Store
+from kiosk.tally import Tally
+
+
+class CatalogReader(Protocol):
+    def get(self, activity_id: str) -> Activity | None: ...
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    tally: Tally
+    events: EventLog
+    catalog: CatalogReader
+    # Filled by the parts that own them (kiosk.printing, GPIO devices, upload, ...).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def services() -> Services:
+    svc: Services = current_app.extensions["kiosk"]
+    return svc
