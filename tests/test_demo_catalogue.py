@@ -140,6 +140,7 @@ def test_mix_of_rhythms(demo: list[Activity]) -> None:
     assert 1 in intervals and 2 in intervals
     assert any(len({r.weekday for r in a.weekly}) > 1 for a in demo)
     assert any(a.valid_until for a in demo)
+    assert any(a.valid_from for a in demo)
     assert sum(len({r.weekday for r in a.weekly}) == 7 for a in demo) >= 5
 
 

@@ -809,7 +809,9 @@ def demo_activities(today: date) -> list[Activity]:
             languages=("fi", "en"),
             url="https://example.fi/arjenraha/ryhma",
             weekly=_weekly(WED, "14:00", "15:30", every=2),
-            valid_until=today + timedelta(weeks=6),
+            # A new group: starts next week, runs for six weeks.
+            valid_from=today + timedelta(weeks=1),
+            valid_until=today + timedelta(weeks=7),
         ),
         Activity(
             id="demo-035",
