@@ -17,7 +17,7 @@ migrations = Migrations("kiosk")
 @migrations()
 def m001_catalogue(db: Database) -> None:
     # One row per activity; multilingual and list fields are JSON (see kiosk.catalog.model).
-    db["activities"].create(
+    db.table("activities").create(
         {
             "id": str,
             "data": str,  # Activity.to_json()
@@ -27,13 +27,13 @@ def m001_catalogue(db: Database) -> None:
         },
         pk="id",
     )
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 @migrations()
 def m002_tally(db: Database) -> None:
     # Daily counters: (date, metric, key) -> value, incremented in place.
-    db["counters"].create(
+    db.table("counters").create(
         {"date": str, "metric": str, "key": str, "value": int},
         pk=("date", "metric", "key"),
         not_null={"value"},
@@ -41,12 +41,12 @@ def m002_tally(db: Database) -> None:
     )
     # The pending score window of each instrument pack: band counts, never per test.
     # Keyed by pack so that a non-official pack is never pooled with the official one.
-    db["score_pending"].create(
+    db.table("score_pending").create(
         {"pack": str, "since": str, "n": int, "b0": int, "b1": int, "b2": int, "b3": int},
         pk="pack",
     )
     # Released windows (n >= k), disjoint and contiguous.
-    db["score_windows"].create(
+    db.table("score_windows").create(
         {
             "period_start": str,
             "period_end": str,

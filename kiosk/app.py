@@ -1,0 +1,107 @@
+"""The kiosk's Flask application factory.
+
+Everything that touches the outside world is opened here, never at import:
+the database, the catalogue snapshot, the event log, and (as their parts are
+configured) the print worker and GPIO devices. Tests pass a Settings object
+with an in-memory or temporary data directory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from kiosk import __version__
+from kiosk.catalog.store import Catalog
+from kiosk.context import Services
+from kiosk.events import EventLog
+from kiosk.i18n import init_babel
+from kiosk.settings import Settings, resolve_data_dir
+from kiosk.storage import Store
+from kiosk.tally import Tally
+from kiosk.web import security
+
+ROOT = Path(__file__).resolve().parent
+TEMPLATES = ROOT.parent / "templates"
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A per-kiosk key kept in the data directory, so restarts keep CSRF tokens valid."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def create_app(settings: Settings | None = None, *, memory: bool = False) -> Flask:
+    """Build the kiosk app. ``memory=True`` keeps the database and log in RAM (tests)."""
+    settings = settings or Settings()
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES),
+        static_folder=str(ROOT / "static"),
+    )
+    data_dir = resolve_data_dir(settings)
+    if memory:
+        store = Store(None)
+        events = EventLog(None, level=settings.log.level)
+        secret = secrets.token_hex(32)
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(data_dir / "kiosk.db")
+        events = EventLog(data_dir / "log" / "events.jsonl", level=settings.log.level)
+        secret = _secret_key(data_dir)
+
+    app.config.update(
+        SECRET_KEY=secret,
+        # A kiosk page can stay open for hours; the token still rotates with the visit.
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="kiosk_visit",
+        PERMANENT_SESSION_LIFETIME=timedelta(
+            seconds=settings.web.idle_seconds + settings.web.idle_warning_seconds + 60
+        ),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        DATA_DIR=str(data_dir),
+    )
+    CSRFProtect(app)
+    init_babel(app, settings)
+
+    tz = ZoneInfo(settings.kiosk.timezone)
+    catalog = Catalog(store)
+    if catalog_is_demo(store):
+        catalog.seed_demo(datetime.now(tz).date())
+    catalog.reload()
+
+    tally = Tally(store, settings.kiosk.timezone)
+    app.extensions["kiosk"] = Services(
+        settings=settings, store=store, tally=tally, events=events, catalog=catalog
+    )
+
+    from kiosk.web import public, selftest_placeholder
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(selftest_placeholder.bp)
+    security.init_app(app)
+
+    @app.teardown_appcontext
+    def _close_db(_exc: BaseException | None) -> None:
+        # waitress reuses threads; a connection per thread is kept open on purpose.
+        return None
+
+    events.info("start", f"kiosk {__version__} started; catalogue: {catalog.source}")
+    return app
+
+
+def catalog_is_demo(store: Store) -> bool:
+    row = store.db().execute("SELECT value FROM meta WHERE key = 'catalog_source'").fetchone()
+    return row is None or row[0] == "demo"

@@ -1,0 +1,71 @@
+"""When an activity takes place: expanding one-off dates and weekly rules (pure).
+
+All times are naive local wall times in the kiosk's time zone. Dates, not
+instants, decide "today" and "this week", so the 23- and 25-hour days of the
+daylight-saving changes need no special case: a weekly 10:00 stays 10:00.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
+
+
+def _rule_dates(rule: WeeklyRule, first: date, last: date) -> list[date]:
+    offset = (rule.weekday - first.weekday()) % 7
+    day = first + timedelta(days=offset)
+    out = []
+    while day <= last:
+        weeks_from_anchor = (day - rule.anchor).days // 7 if rule.anchor else 0
+        if rule.interval <= 1 or weeks_from_anchor % rule.interval == 0:
+            out.append(day)
+        day += timedelta(days=7)
+    return out
+
+
+def occurrences_between(activity: Activity, first: date, last: date) -> list[Occurrence]:
+    """Every occurrence whose start falls on a local date in [first, last], in time order."""
+    if activity.valid_from and activity.valid_from > first:
+        first = activity.valid_from
+    if activity.valid_until and activity.valid_until < last:
+        last = activity.valid_until
+    if first > last:
+        return []
+    found = [o for o in activity.occurrences if first <= o.start.date() <= last]
+    skip = set(activity.exceptions)
+    for rule in activity.weekly:
+        for day in _rule_dates(rule, first, last):
+            if day in skip:
+                continue
+            start = datetime.combine(day, rule.start)
+            end = datetime.combine(day, rule.end) if rule.end else None
+            found.append(Occurrence(start, end))
+    return sorted(found, key=lambda o: o.start)
+
+
+def next_occurrences(
+    activity: Activity, now: datetime, count: int, days: int = 120
+) -> list[Occurrence]:
+    """The next ``count`` occurrences that have not yet ended, looking ``days`` ahead."""
+    upcoming = [
+        o
+        for o in occurrences_between(activity, now.date(), now.date() + timedelta(days=days))
+        if (o.end or o.start) >= now
+    ]
+    return upcoming[:count]
+
+
+def last_date(activity: Activity) -> date | None:
+    """Local date of the last occurrence; None when it recurs without an end."""
+    if activity.weekly and activity.valid_until is None:
+        return None
+    dates = [o.start.date() for o in activity.occurrences]
+    if activity.weekly and activity.valid_until is not None:
+        dates.append(activity.valid_until)
+    return max(dates) if dates else None
+
+
+def week_range(today: date) -> tuple[date, date]:
+    """'This week': from today to the coming Sunday."""
+    return today, today + timedelta(days=6 - today.weekday())

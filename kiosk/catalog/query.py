@@ -1,0 +1,129 @@
+"""Browsing the catalogue: filters for the activity list (pure).
+
+The kiosk keeps the whole catalogue in memory (a few thousand activities at most)
+and answers every list from it; SQLite is where it is kept between starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
+from kiosk.catalog.occurrences import next_occurrences, occurrences_between, week_range
+
+WHEN = ("", "today", "week")
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ""
+    when: str = ""  # '', 'today' or 'week'
+    free: bool = False
+    language: str = ""  # a language spoken at the activity
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> Filters:
+        """From query parameters; anything unknown is ignored rather than an error page."""
+        category = args.get("category", "")
+        when = args.get("when", "")
+        language = args.get("language", "")
+        try:
+            page = max(1, int(args.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            category=category if category in CATEGORIES else "",
+            when=when if when in WHEN else "",
+            free=args.get("free") == "1",
+            language=language if language.isalpha() and len(language) <= 3 else "",
+            page=page,
+        )
+
+    def args(self, **changes: object) -> dict[str, str]:
+        """Query parameters for a link with some filters changed."""
+        values = {
+            "category": self.category,
+            "when": self.when,
+            "free": "1" if self.free else "",
+            "language": self.language,
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        for key, value in changes.items():
+            if key == "free":
+                values[key] = "1" if value else ""
+            else:
+                values[key] = "" if value in (None, 1) and key == "page" else str(value or "")
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class Listed:
+    activity: Activity
+    next: Occurrence | None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Listed]
+    total: int
+    page: int
+    pages: int
+
+
+def is_current(activity: Activity, today: date) -> bool:
+    """Still on screen: not past its last occurrence and not before its first."""
+    if activity.valid_until and activity.valid_until < today:
+        return False
+    if not activity.weekly:
+        return any(o.start.date() >= today for o in activity.occurrences)
+    return True
+
+
+def select(activities: list[Activity], filters: Filters, now: datetime, page_size: int) -> Page:
+    today = now.date()
+    if filters.when == "today":
+        first, last = today, today
+    elif filters.when == "week":
+        first, last = week_range(today)
+    else:
+        first, last = today, today + timedelta(days=120)
+    chosen = []
+    for activity in activities:
+        if not is_current(activity, today):
+            continue
+        if filters.category and filters.category not in activity.categories:
+            continue
+        if filters.free and not activity.free:
+            continue
+        if filters.language and filters.language not in activity.languages:
+            continue
+        upcoming = [
+            o for o in occurrences_between(activity, first, last) if (o.end or o.start) >= now
+        ]
+        if filters.when and not upcoming:
+            continue
+        chosen.append(Listed(activity, upcoming[0] if upcoming else None))
+    # Soonest first; activities without a known next time last, by title.
+    chosen.sort(key=lambda x: (x.next is None, x.next.start if x.next else now, x.activity.id))
+    pages = max(1, -(-len(chosen) // page_size))
+    number = min(filters.page, pages)
+    start = (number - 1) * page_size
+    return Page(chosen[start : start + page_size], len(chosen), number, pages)
+
+
+def highlights(activities: list[Activity], now: datetime, limit: int = 6) -> list[Listed]:
+    """Today's activities still to come, for the attract loop."""
+    out = []
+    for activity in activities:
+        nxt = next_occurrences(activity, now, 1, days=0)
+        if nxt:
+            out.append(Listed(activity, nxt[0]))
+    out.sort(key=lambda x: x.next.start if x.next else now)
+    return out[:limit]
+
+
+def spoken_languages(activities: list[Activity]) -> list[str]:
+    """Languages spoken at some activity, for the language filter."""
+    return sorted({lang for a in activities for lang in a.languages})

@@ -1,0 +1,73 @@
+"""The catalogue as the screens see it: an immutable snapshot loaded from SQLite.
+
+Reads never touch the database: the snapshot is replaced whole (one reference
+swap) when an import commits, so a request sees either the old or the new
+catalogue, never a mix. When nothing has been imported yet, the demo catalogue
+is seeded so that a new kiosk shows something real-looking.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+from kiosk.catalog.model import Activity
+from kiosk.catalog.occurrences import last_date
+from kiosk.storage import Store
+
+
+class Catalog:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._activities: list[Activity] = []
+        self._by_id: dict[str, Activity] = {}
+        self.source = "demo"
+
+    @property
+    def activities(self) -> list[Activity]:
+        return self._activities
+
+    def get(self, activity_id: str) -> Activity | None:
+        return self._by_id.get(activity_id)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == "demo"
+
+    def reload(self) -> None:
+        """Read every activity from the database and swap the snapshot in."""
+        db = self.store.db()
+        activities = [Activity.from_json(row["data"]) for row in db["activities"].rows]
+        activities.sort(key=lambda a: a.id)
+        meta = {r["key"]: r["value"] for r in db["meta"].rows}
+        with self._lock:
+            self._activities = activities
+            self._by_id = {a.id: a for a in activities}
+            self.source = meta.get("catalog_source", "demo")
+
+    def seed_demo(self, today: date) -> None:
+        """(Re)write the demo activities, dated from ``today``.
+
+        Called at start while no real catalogue has been imported, so the demo's
+        one-off events always lie in the coming weeks.
+        """
+        from kiosk.catalog.demo import demo_activities
+
+        now = datetime.now().isoformat(timespec="seconds")
+        rows = []
+        for activity in demo_activities(today):
+            last = last_date(activity)
+            rows.append(
+                {
+                    "id": activity.id,
+                    "data": activity.to_json(),
+                    "source": "demo",
+                    "last_date": last.isoformat() if last else "",
+                    "updated_at": now,
+                }
+            )
+        with self.store.write() as db:
+            db.execute("DELETE FROM activities WHERE source = 'demo'")
+            db.table("activities").insert_all(rows, pk="id")
+            db.table("meta").upsert({"key": "catalog_source", "value": "demo"}, pk="key")

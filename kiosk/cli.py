@@ -1,0 +1,128 @@
+"""The ``kiosk`` command: serve the kiosk and look after it.
+
+Subcommands of other parts (printing, import, upload, ...) register themselves in
+COMMANDS; each module offers ``add_parser(subparsers)`` and a handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Callable, Sequence
+
+from kiosk import __version__
+from kiosk.settings import ConfigError, Settings, load, render_docs, render_example
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from waitress import create_server
+
+    from kiosk.app import create_app
+
+    overrides: dict[str, dict[str, object]] = {}
+    if args.host:
+        overrides["web"] = {"host": args.host}
+    if args.port is not None:
+        overrides.setdefault("web", {})["port"] = args.port
+    if overrides:
+        settings = settings.replace(**overrides)
+    app = create_app(settings)
+    server = create_server(
+        app,
+        host=settings.web.host,
+        port=settings.web.port,
+        threads=settings.web.threads,
+        ident="kiosk",
+    )
+    host, port = settings.web.host, server.effective_port
+    print(f"Kiosk running: open http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.extensions["kiosk"].events.info("stop", "kiosk stopped")
+        for hook in app.extensions.get("kiosk_shutdown", []):
+            hook()
+    return 0
+
+
+def _check_config(args: argparse.Namespace, _settings: Settings) -> int:
+    try:
+        load(args.file, environ={}, use_candidates=False)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: OK")
+    return 0
+
+
+def _settings_doc(_args: argparse.Namespace, _settings: Settings) -> int:
+    sys.stdout.write(render_docs())
+    return 0
+
+
+def _settings_example(_args: argparse.Namespace, _settings: Settings) -> int:
+    sys.stdout.write(render_example())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Meeting-point kiosk")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--config", help="kiosk.toml to read (default: first found)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the kiosk on 127.0.0.1")
+    serve.add_argument("--config", dest="config_local", help="kiosk.toml to read")
+    serve.add_argument("--host", help="address to listen on (default from settings)")
+    serve.add_argument("--port", type=int, help="port (default from settings; 0 = any free)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="embedded defaults: demo catalogue, emulated printer, mock GPIO; "
+        "data under ./demo-data",
+    )
+    serve.set_defaults(handler=_serve)
+
+    check = sub.add_parser("check-config", help="check a kiosk.toml and exit")
+    check.add_argument("file")
+    check.set_defaults(handler=_check_config, no_settings=True)
+
+    doc = sub.add_parser("settings-doc", help="print docs/configuration.md")
+    doc.set_defaults(handler=_settings_doc, no_settings=True)
+
+    example = sub.add_parser("settings-example", help="print kiosk.example.toml")
+    example.set_defaults(handler=_settings_example, no_settings=True)
+    return parser
+
+
+DEMO = {"kiosk": {"demo": True, "data_dir": "demo-data"}}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "no_settings", False):
+        return int(args.handler(args, Settings()))
+    try:
+        config = getattr(args, "config_local", None) or args.config
+        demo = getattr(args, "demo", False)
+        settings = load(config, overrides=DEMO if demo else None, use_candidates=not demo)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args, settings))
+    except OSError as exc:
+        if isinstance(exc, socket.error) and getattr(exc, "errno", None) == 98:
+            print(f"error: the port is already in use ({exc})", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Web layer: blueprints and request hooks. Thin: views call the pure core."""

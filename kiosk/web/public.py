@@ -1,0 +1,216 @@
+"""The passers-by's screens: start, activity lists, one activity, language, reset.
+
+Stable URLs: ``/`` start, ``/activities`` (filters as query parameters),
+``/activities/<id>``, ``/lang/<fi|sv|en>``, ``/healthz``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from markupsafe import Markup
+
+from kiosk import __version__
+from kiosk.catalog.model import CATEGORIES, pick
+from kiosk.catalog.occurrences import next_occurrences
+from kiosk.catalog.query import Filters, highlights, select, spoken_languages
+from kiosk.catalog.store import Catalog
+from kiosk.context import services
+from kiosk.i18n import UI_LANGUAGES, current_language
+from kiosk.web import labels
+
+bp = Blueprint("public", __name__)
+
+TOGGLES = ("large_text", "high_contrast")
+# Endpoints that do not begin a visit: the idle start screen and machine endpoints.
+NOT_A_VISIT = {"public.start", "public.healthz", "public.heartbeat", "public.reset", "static"}
+
+
+def _now() -> datetime:
+    tz = ZoneInfo(services().settings.kiosk.timezone)
+    return datetime.now(tz).replace(tzinfo=None)
+
+
+def _catalog() -> Catalog:
+    catalog = services().catalog
+    assert isinstance(catalog, Catalog)
+    return catalog
+
+
+def _local_path(target: str | None) -> str:
+    """Only a path on this kiosk; anything else returns to the start screen."""
+    if not target:
+        return url_for("public.start")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("public.start")
+    return target
+
+
+@bp.before_app_request
+def _begin_visit() -> None:
+    """Count a visit at its first tap away from the idle start screen."""
+    if request.endpoint in NOT_A_VISIT or request.endpoint is None:
+        return
+    if not session.get("visit"):
+        session.permanent = True
+        session["visit"] = True
+        services().tally.count("sessions_started")
+
+
+@bp.app_template_filter("pick")
+def _pick(text: dict[str, str], lang: str) -> str:
+    return pick(text, lang)
+
+
+@bp.app_errorhandler(404)
+def _not_found(_exc: Exception) -> tuple[str, int]:
+    return render_template("not_found.html"), 404
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, Any]:
+    svc = services()
+    settings = svc.settings
+    return {
+        "settings": settings,
+        "lang": current_language(settings.kiosk.default_language),
+        "ui_languages": UI_LANGUAGES,
+        "toggles": {name: bool(session.get(name)) for name in TOGGLES},
+        "labels": labels,
+        "version": __version__,
+    }
+
+
+@bp.get("/")
+def start() -> str:
+    settings = services().settings
+    catalog = _catalog()
+    return render_template(
+        "start.html",
+        highlights=highlights(catalog.activities, _now()),
+        staff_hours=settings.staff.present_hours,
+        fresh=request.args.get("fresh") == "1",
+    )
+
+
+@bp.get("/activities")
+def activities() -> str:
+    settings = services().settings
+    catalog = _catalog()
+    filters = Filters.from_args(request.args.to_dict())
+    page = select(catalog.activities, filters, _now(), settings.web.page_size)
+    return render_template(
+        "activities.html",
+        page=page,
+        filters=filters,
+        categories=CATEGORIES,
+        languages=spoken_languages(catalog.activities),
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """The activity's web address as an inline SVG QR code (the way out of the kiosk)."""
+    code = segno.make(url, error="m")
+    svg: str = code.svg_inline(scale=5, border=2, dark="#000", light="#fff")
+    return Markup(svg)
+
+
+@bp.get("/activities/<activity_id>")
+def activity(activity_id: str) -> str:
+    activity = _catalog().get(activity_id)
+    if activity is None:
+        abort(404)
+    services().tally.count("activity_views", activity.id)
+    return render_template(
+        "activity.html",
+        activity=activity,
+        upcoming=next_occurrences(activity, _now(), 3),
+        qr=qr_svg(activity.url) if activity.url else None,
+        back=_local_path(request.args.get("back")),
+        print_url=f"/activities/{activity.id}/print" if "print_queue" in services().extra else "",
+    )
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    if code not in UI_LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    counted = set(session.get("langs_counted", []))
+    if code not in counted:
+        services().tally.count("ui_language", code)
+        session["langs_counted"] = sorted(counted | {code})
+    return redirect(_local_path(request.args.get("next")))  # type: ignore[return-value]
+
+
+@bp.post("/toggle/<name>")
+def toggle(name: str) -> Response:
+    if name not in TOGGLES:
+        abort(404)
+    session[name] = not session.get(name)
+    if session[name]:
+        counted = set(session.get("toggles_counted", []))
+        if name not in counted:
+            services().tally.count("accessibility", name)
+            session["toggles_counted"] = sorted(counted | {name})
+    return redirect(_local_path(request.form.get("next")))  # type: ignore[return-value]
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """End the visit: forget language, toggles and everything else in the cookie."""
+    session.clear()
+    return redirect(url_for("public.start", fresh="1"))  # type: ignore[return-value]
+
+
+@bp.get("/talk")
+def talk() -> str:
+    settings = services().settings
+    return render_template("talk.html", staff_hours=settings.staff.present_hours)
+
+
+@bp.post("/heartbeat")
+def heartbeat() -> Response:
+    """The kiosk browser's sign of life; a watcher restarts the browser when it stops."""
+    path = services().settings.web.heartbeat_file
+    if path:
+        target = Path(path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(str(int(time.time())))
+        except OSError:
+            pass  # a missing /run folder on a developer machine is not the page's problem
+    return Response(status=204)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    svc = services()
+    body: dict[str, Any] = {
+        "status": "ok",
+        "version": __version__,
+        "catalogue": {"source": _catalog().source, "activities": len(_catalog().activities)},
+    }
+    for name, part in svc.extra.items():
+        state = getattr(part, "health", None)
+        if callable(state):
+            body[name] = state()
+    return jsonify(body)

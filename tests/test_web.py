@@ -1,0 +1,163 @@
+"""The passers-by's screens through the Flask test client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from kiosk.context import Services
+from tests.conftest import csrf_token
+
+PUBLIC = [
+    "/",
+    "/activities",
+    "/activities?when=today",
+    "/activities?when=week",
+    "/activities/demo-001",
+    "/selftest",
+    "/talk",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_pages_carry_a_strict_csp(client: FlaskClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def _references(html: str) -> list[str]:
+    return re.findall(r'(?:href|src|action|content)="([^"]*)"', html)
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_no_page_refers_to_another_host(client: FlaskClient, path: str) -> None:
+    html = client.get(path).get_data(as_text=True)
+    for ref in _references(html):
+        assert not re.match(r"^(https?:)?//", ref), f"{path} refers to {ref}"
+    assert "<script>" not in html and " style=" not in html and "onclick" not in html
+
+
+def test_static_assets_refer_to_no_other_host() -> None:
+    static = Path(__file__).resolve().parent.parent / "kiosk" / "static"
+    for f in static.rglob("*"):
+        if f.suffix in {".css", ".js"}:
+            text = f.read_text(encoding="utf-8")
+            assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), f
+            assert "localStorage" not in text.replace("nothing is kept in localStorage", "")
+
+
+def test_start_screen_has_the_tiles_and_languages(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for text in (
+        "Tekemistä",
+        "Tänään",
+        "Tällä viikolla",
+        "Itsearvio",
+        "Suomi",
+        "Svenska",
+        "English",
+    ):
+        assert text in html
+
+
+def test_talk_tile_shows_only_when_staff_hours_are_set(
+    client: FlaskClient, services: Services
+) -> None:
+    assert "Haluan jutella" not in client.get("/").get_data(as_text=True)
+    services.settings = services.settings.replace(staff={"present_hours": "ma-pe 10-16"})
+    assert "Haluan jutella" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_returns_to_where_the_visitor_was(client: FlaskClient) -> None:
+    r = client.get("/lang/sv?next=/activities?when=today")
+    assert r.status_code == 302 and r.headers["Location"] == "/activities?when=today"
+    assert "I dag" in client.get("/activities?when=today").get_data(as_text=True)
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+    assert client.get("/lang/de").status_code == 404
+
+
+def test_activity_in_visitors_language_with_fallback(
+    client: FlaskClient, services: Services
+) -> None:
+    finnish_only = next(a for a in services.catalog.activities if set(a.title) == {"fi"})  # type: ignore[attr-defined]
+    client.get("/lang/sv")
+    html = client.get(f"/activities/{finnish_only.id}").get_data(as_text=True)
+    assert finnish_only.title["fi"] in html
+    assert "Var" in html  # the labels are Swedish
+
+
+def test_activity_page_has_inline_qr_svg(client: FlaskClient, services: Services) -> None:
+    act = next(a for a in services.catalog.activities if a.url)  # type: ignore[attr-defined]
+    html = client.get(f"/activities/{act.id}").get_data(as_text=True)
+    assert "<svg" in html and 'role="img"' in html
+    assert act.url not in re.findall(r'href="([^"]*)"', html)  # a QR, never a link
+
+
+def test_unknown_activity_is_a_friendly_404(client: FlaskClient) -> None:
+    r = client.get("/activities/nope")
+    assert r.status_code == 404 and "Alkuun" in r.get_data(as_text=True)
+
+
+def test_visits_languages_views_and_toggles_are_counted(
+    client: FlaskClient, services: Services
+) -> None:
+    tally = services.tally
+    client.get("/")  # the idle start screen is not a visit
+    assert "sessions_started" not in tally.day(tally.today())
+    client.get("/activities")
+    client.get("/activities/demo-002")
+    client.get("/lang/en")
+    client.get("/lang/en")
+    token = csrf_token(client)
+    client.post("/toggle/large_text", data={"csrf_token": token, "next": "/"})
+    day = tally.day(tally.today())
+    assert day["sessions_started"][""] == 1
+    assert day["activity_views"]["demo-002"] == 1
+    assert day["ui_language"]["en"] == 1
+    assert day["accessibility"]["large_text"] == 1
+
+
+def test_post_without_csrf_token_is_refused(client: FlaskClient) -> None:
+    assert client.post("/toggle/large_text").status_code == 400
+    assert client.post("/reset").status_code == 400
+
+
+def test_reset_forgets_the_visit(client: FlaskClient, services: Services) -> None:
+    client.get("/lang/sv")
+    token = csrf_token(client, "/activities")
+    r = client.post("/reset", data={"csrf_token": token})
+    assert r.headers["Location"] == "/?fresh=1"
+    assert '<html lang="fi">' in client.get("/").get_data(as_text=True)
+    client.get("/activities")
+    assert services.tally.day(services.tally.today())["sessions_started"][""] == 2
+
+
+def test_toggles_render_as_pressed(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    client.post("/toggle/high_contrast", data={"csrf_token": token, "next": "/activities"})
+    html = client.get("/activities").get_data(as_text=True)
+    assert 'class="high-contrast' in html and 'aria-pressed="true"' in html
+
+
+def test_healthz(client: FlaskClient) -> None:
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["version"]
+    assert body["catalogue"]["source"] == "demo" and body["catalogue"]["activities"] >= 30
+
+
+def test_every_message_is_translated() -> None:
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "kiosk"
+    for po in root.rglob("translations/*/LC_MESSAGES/messages.po"):
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        missing = [m.id for m in catalog if m.id and not m.string]
+        assert not missing, f"{po}: untranslated {missing[:5]}"
