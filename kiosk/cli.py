@@ -45,8 +45,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         pass
     finally:
         app.extensions["kiosk"].events.info("stop", "kiosk stopped")
-        for hook in app.extensions.get("kiosk_shutdown", []):
-            hook()
+        app.extensions["kiosk"].close()
     return 0
 
 

@@ -32,6 +32,15 @@ class Services:
     # Filled by the parts that own them (kiosk.printing, GPIO devices, upload, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def close(self) -> None:
+        """Stop the parts that run (workers, devices), then close the log and database."""
+        for part in self.extra.values():
+            stop = getattr(part, "stop", None) or getattr(part, "close", None)
+            if callable(stop):
+                stop()
+        self.events.close()
+        self.store.close()
+
 
 def services() -> Services:
     svc: Services = current_app.extensions["kiosk"]

@@ -25,10 +25,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     app.config["TESTING"] = True
     yield app
     svc: Services = app.extensions["kiosk"]
-    for hook in app.extensions.get("kiosk_shutdown", []):
-        hook()
-    svc.events.close()
-    svc.store.close()
+    svc.close()
 
 
 @pytest.fixture
