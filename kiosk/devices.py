@@ -312,8 +312,8 @@ def standard_pump(
         display.off()
 
     def staff(event: DeviceEvent) -> None:
+        signals.post("open_staff_pad")  # first: a failing display must not hide the pad
         wake(event)
-        signals.post("open_staff_pad")
 
     def tick() -> None:
         if status is not None:

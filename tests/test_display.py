@@ -112,6 +112,8 @@ def test_make_display_by_kind(tmp_path: Path) -> None:
     assert isinstance(make_display("none"), NoDisplay)
     assert isinstance(make_display("fake"), FakeDisplay)
     assert isinstance(make_display("wlr-randr", output="DSI-1", runner=FakeRunner()), WlrRandr)
-    assert isinstance(make_display("backlight", backlight_path=str(tmp_path / "bl_power")), Backlight)
-    with pytest.raises(ValueError, match="display.kind"):
+    assert isinstance(
+        make_display("backlight", backlight_path=str(tmp_path / "bl_power")), Backlight
+    )
+    with pytest.raises(ValueError, match=r"display\.kind"):
         make_display("hdmi")

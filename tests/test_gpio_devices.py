@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import queue
 import time
 from collections.abc import Callable, Iterator
@@ -159,7 +160,7 @@ def test_status_light_steady_blink_and_off(factory: Any) -> None:
     light.show(Pattern("test", 0.02, 0.02))
     assert wait_until(lambda: len(pin.states) >= 6), pin.states
     states = [s.state for s in pin.states]
-    assert all(a != b for a, b in zip(states, states[1:], strict=False))  # on, off, on, ...
+    assert all(a != b for a, b in itertools.pairwise(states))  # on, off, on, ...
     light.close()
     assert not pin.state
 
@@ -250,7 +251,7 @@ def test_call_staff_without_output_says_so() -> None:
 def test_pin_factory_by_name() -> None:
     assert make_pin_factory("") is None
     assert isinstance(make_pin_factory("mock"), MockFactory)
-    with pytest.raises(GpioError, match="gpio.pin_factory = 'pigpio'"):
+    with pytest.raises(GpioError, match=r"gpio\.pin_factory = 'pigpio'"):
         make_pin_factory("pigpio")
 
 

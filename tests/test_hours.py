@@ -150,14 +150,16 @@ def model_open(spans: list[tuple[int, int, int]], moment: datetime) -> bool:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(hours_texts, moments)
-def test_open_matches_the_model(case: tuple[str, list[tuple[int, int, int]]], now: datetime) -> None:
+def test_open_matches_the_model(
+    case: tuple[str, list[tuple[int, int, int]]], now: datetime
+) -> None:
     text, spans = case
     assert staff_open(text, now) is model_open(spans, now)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(hours_texts, moments)
 def test_next_opening_is_the_first_open_minute(
     case: tuple[str, list[tuple[int, int, int]]], now: datetime

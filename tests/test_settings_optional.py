@@ -33,7 +33,9 @@ def test_empty_or_none_means_not_connected(tmp_path: Path, value: str) -> None:
     path = write(tmp_path, "[gpio]\npir_pin = 4\n")
     s = st.load(path, environ={"KIOSK_GPIO_PIR_PIN": value})
     assert s.gpio.pir_pin is None
-    assert st.load(write(tmp_path, f'[gpio]\npir_pin = "{value}"\n'), environ={}).gpio.pir_pin is None
+    assert (
+        st.load(write(tmp_path, f'[gpio]\npir_pin = "{value}"\n'), environ={}).gpio.pir_pin is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_bad_pin_is_refused_with_its_key(tmp_path: Path, text: str, fragment: st
 def test_display_section_choices(tmp_path: Path) -> None:
     path = write(tmp_path, '[display]\nkind = "backlight"\n')
     assert st.load(path, environ={}).display.kind == "backlight"
-    with pytest.raises(st.ConfigError, match="display.kind"):
+    with pytest.raises(st.ConfigError, match=r"display\.kind"):
         st.load(write(tmp_path, '[display]\nkind = "hdmi"\n'), environ={})
 
 
