@@ -258,3 +258,17 @@ def test_pin_factory_by_name() -> None:
 def test_closing_releases_the_pin(factory: Any, events: EventQueue) -> None:
     StaffButton(BUTTON, events).close()
     Button(BUTTON).close()  # would raise GPIOPinInUse if still held
+
+
+def test_a_touch_restarts_the_idle_count_but_not_during_motion(
+    factory: Any, events: EventQueue
+) -> None:
+    pir = PirSensor(PIR, events, idle_seconds=0.05, sample_rate=100)
+    assert kinds(events, 1) == ["idle"]
+    pir.keep_awake()  # someone uses the screen out of the sensor's sight
+    assert kinds(events, 1) == ["idle"]
+    factory.pin(PIR).drive_high()
+    assert kinds(events, 1) == ["motion"]
+    pir.keep_awake()
+    assert_quiet(events)
+    pir.close()
