@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import types
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,52 @@ class SelftestSection:
 @dataclass(frozen=True)
 class GpioSection:
     enabled: bool = setting(False, "Use GPIO devices at all.")
+    # Pins are BCM numbers; leaving one out (or "none") means the device is absent.
+    pin_factory: str = setting(
+        "",
+        "GPIO driver: lgpio (Pi 5 and Bookworm), native, mock (no hardware) or empty "
+        "for gpiozero's own choice.",
+        choices=("", "lgpio", "native", "mock"),
+    )
+    pir_pin: int | None = setting(
+        None, "BCM pin of the PIR motion sensor. Empty: none.", minimum=0, maximum=27
+    )
+    screen_off_minutes: int = setting(
+        10, "Minutes without motion before the screen turns off. 0: never.", minimum=0
+    )
+    staff_button_pin: int | None = setting(
+        None, "BCM pin of the staff button (opens the PIN pad). Empty: none.", minimum=0, maximum=27
+    )
+    paper_low_pin: int | None = setting(
+        None, "BCM pin of the paper-low sensor. Empty: none.", minimum=0, maximum=27
+    )
+    paper_low_active_low: bool = setting(
+        True, "The paper-low sensor pulls its line low when paper is low."
+    )
+    status_led_pin: int | None = setting(
+        None, "BCM pin of the status light. Empty: none.", minimum=0, maximum=27
+    )
+    call_staff_pin: int | None = setting(
+        None, "BCM pin of the call-staff buzzer or light. Empty: none.", minimum=0, maximum=27
+    )
+    call_staff_seconds: int = setting(
+        10, "Seconds the call-staff buzzer or light stays on.", minimum=1, maximum=300
+    )
+
+
+@dataclass(frozen=True)
+class DisplaySection:
+    kind: str = setting(
+        "none",
+        "How the screen is turned off and on: none, wlr-randr (HDMI under cage), "
+        "backlight (DSI screen via sysfs) or fake.",
+        choices=("none", "wlr-randr", "backlight", "fake"),
+    )
+    output: str = setting("HDMI-A-1", "wlr-randr output name of the screen.")
+    backlight_path: str = setting(
+        "/sys/class/backlight/*/bl_power",
+        "The backlight's bl_power file; a * takes the first match.",
+    )
 
 
 @dataclass(frozen=True)
@@ -147,6 +194,7 @@ class Settings:
     printer: PrinterSection = field(default_factory=PrinterSection)
     selftest: SelftestSection = field(default_factory=SelftestSection)
     gpio: GpioSection = field(default_factory=GpioSection)
+    display: DisplaySection = field(default_factory=DisplaySection)
     upload: UploadSection = field(default_factory=UploadSection)
     log: LogSection = field(default_factory=LogSection)
     # Where the values came from, for messages and the staff screen (not a setting).
@@ -218,6 +266,14 @@ def table() -> list[SettingInfo]:
 # --- loading ------------------------------------------------------------------
 
 
+def _optional_of(typ: Any) -> Any:
+    """``int`` for ``int | None``; None for any other type."""
+    if isinstance(typ, types.UnionType) and type(None) in typ.__args__:
+        rest = [a for a in typ.__args__ if a is not type(None)]
+        return rest[0] if len(rest) == 1 else None
+    return None
+
+
 def _coerce(info: SettingInfo, value: Any, origin: str) -> Any:
     """Turn a TOML or environment value into the setting's type, or explain why not."""
 
@@ -225,6 +281,12 @@ def _coerce(info: SettingInfo, value: Any, origin: str) -> Any:
         return ConfigError(f"{origin}: setting '{info.name}' = {value!r}: {why}")
 
     typ = info.type
+    inner = _optional_of(typ)
+    if inner is not None:
+        # TOML has no null: an optional setting is left out, or given as "" or "none".
+        if value is None or (isinstance(value, str) and value.strip().lower() in {"", "none"}):
+            return None
+        return _coerce(dataclasses.replace(info, type=inner), value, origin)
     if typ is bool:
         if isinstance(value, bool):
             result: Any = value

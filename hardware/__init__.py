@@ -1,0 +1,1 @@
+"""Device adapters around the kiosk: printer, GPIO devices, display power."""

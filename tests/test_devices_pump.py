@@ -1,0 +1,254 @@
+"""The kiosk's side of the hardware: building devices from settings, the event pump."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from gpiozero import Button, Device
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from hardware.display import FakeDisplay, NoDisplay
+from hardware.gpio import (
+    FAST,
+    OFF,
+    SLOW,
+    STEADY,
+    CallStaff,
+    EventQueue,
+    PaperLowSensor,
+    PirSensor,
+    StaffButton,
+    StatusLight,
+    emit,
+)
+from kiosk.devices import Devices, EventPump, GpioError, ScreenSignals, build_devices, standard_pump
+from kiosk.settings import DisplaySection, GpioSection
+
+PIR, BUTTON, PAPER, LED, CALL = 4, 17, 27, 5, 6
+HKI = ZoneInfo("Europe/Helsinki")
+
+
+@pytest.fixture
+def factory() -> Iterator[Any]:
+    previous = Device.pin_factory
+    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
+    yield Device.pin_factory
+    Device.pin_factory.reset()
+    Device.pin_factory = previous
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+ALL_PINS = GpioSection(
+    enabled=True,
+    pir_pin=PIR,
+    staff_button_pin=BUTTON,
+    paper_low_pin=PAPER,
+    status_led_pin=LED,
+    call_staff_pin=CALL,
+    call_staff_seconds=1,
+)
+
+
+# --- build_devices ----------------------------------------------------------------------
+
+
+def test_gpio_off_builds_no_devices(factory: Any) -> None:
+    devices = build_devices(GpioSection(pir_pin=PIR), DisplaySection(kind="fake"))
+    assert devices.pir is None and devices.light is None and devices.paper_sensor is None
+    assert devices.paper_low is None
+    assert not devices.call_staff.available
+    assert isinstance(devices.display, FakeDisplay)
+    devices.close()
+    Button(PIR).close()  # the pin was never claimed
+
+
+def test_every_configured_device_is_built(factory: Any) -> None:
+    devices = build_devices(ALL_PINS, DisplaySection(), pin_factory=factory)
+    assert devices.pir is not None and devices.staff_button is not None
+    assert devices.light is not None and devices.call_staff.available
+    assert devices.paper_low is False
+    factory.pin(PAPER).drive_low()
+    assert devices.paper_low is True
+    assert isinstance(devices.display, NoDisplay)
+    devices.close()
+    for pin in (PIR, BUTTON, PAPER, LED, CALL):
+        Button(pin).close()  # every pin released
+
+
+def test_mock_factory_from_settings() -> None:
+    gpio = GpioSection(enabled=True, pin_factory="mock", staff_button_pin=BUTTON)
+    devices = build_devices(gpio, DisplaySection())
+    assert devices.staff_button is not None
+    devices.close()
+
+
+def test_a_pin_used_twice_is_refused(factory: Any) -> None:
+    gpio = GpioSection(enabled=True, pir_pin=PIR, call_staff_pin=PIR)
+    with pytest.raises(
+        GpioError, match=r"gpio.call_staff_pin = 4: pin already used by gpio.pir_pin"
+    ):
+        build_devices(gpio, DisplaySection())
+    Button(PIR).close()
+
+
+def test_a_failing_device_releases_the_others(factory: Any) -> None:
+    # 99 bypasses the settings' range check, as a hand-built section could.
+    gpio = GpioSection(enabled=True, staff_button_pin=BUTTON, call_staff_pin=99)
+    with pytest.raises(GpioError, match=r"gpio\.call_staff_pin = 99"):
+        build_devices(gpio, DisplaySection())
+    Button(BUTTON).close()
+
+
+def test_call_staff_only_when_wired_and_open(factory: Any) -> None:
+    hours = "ma-pe 10-16"
+    monday_noon = datetime(2026, 11, 23, 12, 0, tzinfo=HKI)
+    sunday = datetime(2026, 11, 29, 12, 0, tzinfo=HKI)
+    unwired = build_devices(GpioSection(enabled=True), DisplaySection())
+    assert unwired.call_staff_now(hours, monday_noon) == "unavailable"
+    wired = build_devices(ALL_PINS, DisplaySection())
+    assert wired.call_staff_now(hours, sunday) == "closed"
+    assert not wired.call_staff.calling
+    assert wired.call_staff_now(hours, monday_noon) == "called"
+    assert wait_until(lambda: wired.call_staff.calling)
+    with pytest.raises(ValueError, match="present hours"):
+        wired.call_staff_now("always", monday_noon)
+    wired.close()
+    assert not factory.pin(CALL).state
+
+
+def test_show_status_sets_the_light(factory: Any) -> None:
+    devices = build_devices(ALL_PINS, DisplaySection())
+    assert devices.show_status("ready", True) == STEADY
+    assert factory.pin(LED).state
+    assert devices.show_status("paper_out", True) == SLOW
+    assert devices.light is not None and devices.light.pattern == SLOW
+    devices.close()
+    assert not factory.pin(LED).state  # off: the kiosk is not running
+
+
+# --- screen signals ------------------------------------------------------------------------
+
+
+def test_screen_signals_once_each_latest_of_wake_and_sleep() -> None:
+    signals = ScreenSignals()
+    signals.post("wake")
+    signals.post("open_staff_pad")
+    signals.post("wake")
+    assert signals.pop_for_page() == ["wake", "open_staff_pad"]
+    assert signals.pop_for_page() == []
+    signals.post("wake")
+    signals.post("sleep")
+    assert signals.pop_for_page() == ["sleep"]
+    with pytest.raises(ValueError, match="unknown screen signal"):
+        signals.post("reboot")
+
+
+# --- the pump ---------------------------------------------------------------------------------
+
+
+def test_pump_calls_handlers_on_its_thread_and_survives_errors() -> None:
+    events: EventQueue = queue.Queue()
+    errors: list[tuple[str, str]] = []
+    seen: list[tuple[str, str]] = []
+    pump = EventPump(events, on_error=lambda kind, exc: errors.append((kind, str(exc))))
+
+    def broken(_: Any) -> None:
+        raise RuntimeError("boom")
+
+    pump.on("motion", broken)
+    pump.on("motion", lambda e: seen.append((e.kind, threading.current_thread().name)))
+    pump.start()
+    emit(events, "motion")
+    emit(events, "unheard")
+    assert wait_until(lambda: len(seen) == 1)
+    pump.stop()
+    assert seen == [("motion", "device-events")]
+    assert errors == [("motion", "boom")]
+
+
+def test_pump_ticks_without_events() -> None:
+    ticks = threading.Semaphore(0)
+    pump = EventPump(queue.Queue(), tick=ticks.release, tick_seconds=0.01)
+    pump.start()
+    assert all(ticks.acquire(timeout=3) for _ in range(3))
+    pump.stop()
+
+
+def test_standard_pump_end_to_end(factory: Any) -> None:
+    events: EventQueue = queue.Queue()
+    display = FakeDisplay()
+    devices = Devices(
+        events,
+        display,
+        CallStaff(None, 10),
+        pir=PirSensor(PIR, events, idle_seconds=0.1, sample_rate=100),
+        staff_button=StaffButton(BUTTON, events),
+        paper_sensor=PaperLowSensor(PAPER, events),
+        light=StatusLight(LED),
+    )
+    signals = ScreenSignals()
+    paper: list[bool] = []
+    state = {"printer": "ready", "healthy": True}
+    pump = standard_pump(
+        devices,
+        signals,
+        on_paper=paper.append,
+        status=lambda: (str(state["printer"]), bool(state["healthy"])),
+        tick_seconds=0.02,
+    )
+    try:
+        # Nobody there: the screen goes off after the idle time.
+        assert wait_until(lambda: display.calls[-1:] == ["off"])
+        assert display.calls[0] == "on"  # switched on once at start
+        assert wait_until(lambda: "sleep" in signals.pop_for_page())
+        # Someone walks up: the screen wakes and the page starts its attract loop.
+        factory.pin(PIR).drive_high()
+        assert wait_until(lambda: display.is_on)
+        assert wait_until(lambda: "wake" in signals.pop_for_page())
+        # The staff button opens the PIN pad.
+        factory.pin(BUTTON).drive_low()
+        assert wait_until(lambda: "open_staff_pad" in signals.pop_for_page())
+        # The paper sensor feeds the printer state.
+        factory.pin(PAPER).drive_low()
+        factory.pin(PAPER).drive_high()
+        assert wait_until(lambda: paper == [True, False])
+        # The status light follows the status callback.
+        assert wait_until(lambda: devices.light is not None and devices.light.pattern == STEADY)
+        state["healthy"] = False
+        assert wait_until(lambda: devices.light is not None and devices.light.pattern == FAST)
+    finally:
+        pump.stop()
+        devices.close()
+    assert devices.light.pattern == OFF
+    assert display.is_on
+
+
+def test_display_failure_is_reported_not_fatal(factory: Any) -> None:
+    events: EventQueue = queue.Queue()
+    display = FakeDisplay()
+    display.fail = True
+    devices = Devices(events, display, CallStaff(None, 10))
+    errors: list[str] = []
+    signals = ScreenSignals()
+    pump = standard_pump(devices, signals, on_error=lambda kind, exc: errors.append(kind))
+    emit(events, "idle")
+    emit(events, "staff_button")
+    assert wait_until(lambda: "open_staff_pad" in signals.pop_for_page())
+    pump.stop()
+    assert errors[:2] == ["start", "idle"]
+    devices.close()  # logs the failing display, does not raise
