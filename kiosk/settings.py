@@ -490,5 +490,9 @@ def render_example() -> str:
             section = row.section
             out += ["", f"[{section}]"]
         out.append(f"# {row.help}")
-        out.append(f"{row.key} = {_toml_value(row.default)}")
+        if row.default is None:
+            # TOML has no null: an unset optional value is shown commented out.
+            out.append(f"# {row.key} =")
+        else:
+            out.append(f"{row.key} = {_toml_value(row.default)}")
     return "\n".join(out) + "\n"

@@ -234,7 +234,7 @@ def test_standard_pump_end_to_end(factory: Any) -> None:
     finally:
         pump.stop()
         devices.close()
-    assert devices.light.pattern == OFF
+    assert devices.light is not None and devices.light.pattern == OFF
     assert display.is_on
 
 

@@ -78,7 +78,7 @@ def test_motion_right_after_start_is_not_lost(factory: Any, events: EventQueue) 
     pir.close()
 
 
-class HeldHighPin(MockPin):
+class HeldHighPin(MockPin):  # type: ignore[misc]
     """A PIR output already high at start: it drives the line whatever the pull."""
 
     def _set_pull(self, value: str) -> None:
@@ -169,7 +169,7 @@ def test_status_light_fast_blink_is_sampled_on_and_off(factory: Any) -> None:
     light = StatusLight(LED)
     pin = factory.pin(LED)
     light.show(FAST)
-    seen = set()
+    seen: set[bool] = set()
     deadline = time.monotonic() + 3
     while len(seen) < 2 and time.monotonic() < deadline:
         seen.add(pin.state)

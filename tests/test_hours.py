@@ -129,7 +129,7 @@ def entries(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, int]]]:
     ranges_text, spans = [], []
     for _ in range(draw(st.integers(1, 2))):
         start = draw(st.integers(0, DAY_MINUTES - 1))
-        end = draw(st.integers(1, DAY_MINUTES).filter(lambda e, s=start: e != s))
+        end = draw(st.integers(1, DAY_MINUTES).filter(lambda e, s=start: e != s))  # type: ignore[arg-type]
         end_text = "24" if end == DAY_MINUTES else draw(clock(end))
         ranges_text.append(f"{draw(clock(start))}-{end_text}")
         length = end - start if end > start else end + DAY_MINUTES - start
