@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from kiosk import __version__
+from kiosk import __version__, device_wiring
 from kiosk.catalog.store import Catalog
 from kiosk.context import Services
 from kiosk.events import EventLog
+from kiosk.hours import parse_hours
 from kiosk.i18n import init_babel
-from kiosk.settings import Settings, resolve_data_dir
+from kiosk.settings import ConfigError, Settings, resolve_data_dir
 from kiosk.storage import Store
 from kiosk.tally import Tally
 from kiosk.web import security
@@ -44,6 +45,11 @@ def _secret_key(data_dir: Path) -> str:
 def create_app(settings: Settings | None = None, *, memory: bool = False) -> Flask:
     """Build the kiosk app. ``memory=True`` keeps the database and log in RAM (tests)."""
     settings = settings or Settings()
+    try:
+        parse_hours(settings.staff.present_hours)
+    except ValueError as exc:
+        raise ConfigError(f"{settings.source}: setting 'staff.present_hours': {exc}") from None
+
     app = Flask(
         __name__,
         template_folder=str(TEMPLATES),
@@ -83,13 +89,17 @@ def create_app(settings: Settings | None = None, *, memory: bool = False) -> Fla
     catalog.reload()
 
     tally = Tally(store, settings.kiosk.timezone)
-    app.extensions["kiosk"] = Services(
-        settings=settings, store=store, tally=tally, events=events, catalog=catalog
-    )
+    svc = Services(settings=settings, store=store, tally=tally, events=events, catalog=catalog)
+    app.extensions["kiosk"] = svc
+    devices = device_wiring.wire(svc)
+    if devices is not None:
+        svc.extra["devices"] = devices
 
+    from kiosk.web import devices as devices_views
     from kiosk.web import public, selftest_placeholder
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(devices_views.bp)
     app.register_blueprint(selftest_placeholder.bp)
     security.init_app(app)
 

@@ -10,6 +10,7 @@ import argparse
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from kiosk import __version__
 from kiosk.settings import ConfigError, Settings, load, render_docs, render_example
@@ -99,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DEMO = {"kiosk": {"demo": True, "data_dir": "demo-data"}}
+DEMO: dict[str, dict[str, Any]] = {
+    "kiosk": {"demo": True, "data_dir": "demo-data"},
+    "gpio": {"enabled": True, "pin_factory": "mock"},
+    "display": {"kind": "fake"},
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

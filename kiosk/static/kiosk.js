@@ -100,6 +100,17 @@
     });
   }
 
+  // Devices: the staff button opens the PIN pad; touches keep the screen awake.
+  var lastTouch = 0;
+  window.addEventListener("pointerdown", function () {
+    if (Date.now() - lastTouch > 30000) { lastTouch = Date.now(); post("/touch").catch(function () {}); }
+  }, { passive: true });
+  setInterval(function () {
+    fetch("/signals", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.signals.indexOf("open_staff_pad") >= 0 && body.dataset.staffPad) { location.href = body.dataset.staffPad; }
+    }).catch(function () {});
+  }, 2000);
+
   // Heartbeat: a watcher restarts the browser when these stop.
   setInterval(function () { post(body.dataset.heartbeat).catch(function () {}); }, 15000);
 })();

@@ -62,3 +62,8 @@ def weekly(rule: WeeklyRule) -> str:
 def schedule(activity: Activity) -> list[str]:
     """How the activity recurs, as short lines ('Every Tuesday 10.00–12.00')."""
     return [weekly(rule) for rule in activity.weekly]
+
+
+def span_start(moment: datetime) -> str:
+    """A future moment as 'ti 24.11. 10.00'."""
+    return f"{day(moment)} {clock(moment)}"

@@ -40,7 +40,15 @@ bp = Blueprint("public", __name__)
 
 TOGGLES = ("large_text", "high_contrast")
 # Endpoints that do not begin a visit: the idle start screen and machine endpoints.
-NOT_A_VISIT = {"public.start", "public.healthz", "public.heartbeat", "public.reset", "static"}
+NOT_A_VISIT = {
+    "public.start",
+    "public.healthz",
+    "public.heartbeat",
+    "public.reset",
+    "devices.signals",
+    "devices.touch",
+    "static",
+}
 
 
 def _now() -> datetime:
@@ -184,7 +192,9 @@ def reset() -> Response:
 @bp.get("/talk")
 def talk() -> str:
     settings = services().settings
-    return render_template("talk.html", staff_hours=settings.staff.present_hours)
+    part = services().extra.get("devices")
+    can_call = bool(part is not None and part.devices.call_staff.available)
+    return render_template("talk.html", staff_hours=settings.staff.present_hours, can_call=can_call)
 
 
 @bp.post("/heartbeat")

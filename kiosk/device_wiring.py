@@ -1,0 +1,71 @@
+"""Wiring the GPIO devices and display power into the running kiosk.
+
+GPIO callbacks never reach Flask or the database: devices put events on a queue,
+the event pump consumes it on its own thread, and the page learns what to do by
+polling :class:`~kiosk.devices.ScreenSignals` through ``GET /signals``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hardware.gpio import make_pin_factory
+from kiosk.context import Services
+from kiosk.devices import Devices, EventPump, ScreenSignals, build_devices, standard_pump
+
+
+@dataclass
+class DevicePart:
+    devices: Devices
+    signals: ScreenSignals
+    pump: EventPump
+    # The gpiozero pin factory in use (a MockFactory in demo mode and tests).
+    pin_factory: Any = None
+
+    def stop(self) -> None:
+        self.pump.stop()
+        self.devices.close()
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "paper_low_sensor": self.devices.paper_low,
+            "call_staff": self.devices.call_staff.available,
+        }
+
+
+def wire(svc: Services) -> DevicePart | None:
+    """Open the configured devices and start the pump; None when GPIO is off."""
+    settings = svc.settings
+    if not settings.gpio.enabled:
+        return None
+    factory = make_pin_factory(settings.gpio.pin_factory)
+    devices = build_devices(settings.gpio, settings.display, pin_factory=factory)
+    signals = ScreenSignals()
+
+    def printer_status() -> tuple[str, bool]:
+        printer = svc.extra.get("print_queue")
+        state = getattr(printer, "printer_state", None)
+        return (str(state()) if callable(state) else "none", True)
+
+    def on_paper(low: bool) -> None:
+        printer = svc.extra.get("print_queue")
+        hook = getattr(printer, "paper_sensor", None)
+        if callable(hook):
+            hook(low)
+        if low:
+            svc.events.warning("paper", "paper low (sensor)")
+        else:
+            svc.events.info("paper", "paper sensor ok")
+
+    def on_error(kind: str, exc: Exception) -> None:
+        svc.events.warning("device", f"{kind}: {exc}")
+
+    pump = standard_pump(
+        devices,
+        signals,
+        on_paper=on_paper,
+        status=printer_status,
+        on_error=on_error,
+    )
+    return DevicePart(devices, signals, pump, factory)
