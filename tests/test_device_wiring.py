@@ -57,9 +57,12 @@ def test_staff_button_reaches_the_page_as_a_signal(gpio_app: Flask) -> None:
     pin.drive_low()
     pin.drive_high()
     got: list[str] = []
-    assert wait_for(
-        lambda: got.extend(client.get("/signals").get_json()["signals"]) or "open_staff_pad" in got
-    )
+
+    def staff_pad_signalled() -> bool:
+        got.extend(client.get("/signals").get_json()["signals"])
+        return "open_staff_pad" in got
+
+    assert wait_for(staff_pad_signalled)
 
 
 def test_call_staff_signals_the_desk_and_is_counted(gpio_app: Flask) -> None:
