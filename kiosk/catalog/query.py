@@ -10,9 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
-from kiosk.catalog.occurrences import next_occurrences, occurrences_between, week_range
+from kiosk.catalog.occurrences import occurrences_between, week_range
 
 WHEN = ("", "today", "week")
+HORIZON_DAYS = 120
+
+# activity id -> its occurrences from a day on, for HORIZON_DAYS (see agenda()).
+Agenda = dict[str, list[Occurrence]]
+
+
+def agenda(activities: list[Activity], today: date) -> Agenda:
+    """Every activity's occurrences from ``today`` on, computed once per day and catalogue."""
+    last = today + timedelta(days=HORIZON_DAYS)
+    return {a.id: occurrences_between(a, today, last) for a in activities}
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,16 @@ class Filters:
         return {k: v for k, v in values.items() if v}
 
 
+def first_upcoming(occurrences: list[Occurrence], now: datetime, last: date) -> Occurrence | None:
+    """The first occurrence not yet over, on or before ``last`` (the list is in time order)."""
+    for o in occurrences:
+        if o.start.date() > last:
+            return None
+        if (o.end or o.start) >= now:
+            return o
+    return None
+
+
 @dataclass(frozen=True)
 class Listed:
     activity: Activity
@@ -81,14 +101,23 @@ def is_current(activity: Activity, today: date) -> bool:
     return True
 
 
-def select(activities: list[Activity], filters: Filters, now: datetime, page_size: int) -> Page:
+def select(
+    activities: list[Activity],
+    filters: Filters,
+    now: datetime,
+    page_size: int,
+    days: Agenda | None = None,
+) -> Page:
     today = now.date()
+    if days is None:
+        days = agenda(activities, today)
+    # The agenda starts today, so only the end of the period needs choosing.
     if filters.when == "today":
-        first, last = today, today
+        last = today
     elif filters.when == "week":
-        first, last = week_range(today)
+        last = week_range(today)[1]
     else:
-        first, last = today, today + timedelta(days=120)
+        last = today + timedelta(days=HORIZON_DAYS)
     chosen = []
     for activity in activities:
         if not is_current(activity, today):
@@ -99,12 +128,10 @@ def select(activities: list[Activity], filters: Filters, now: datetime, page_siz
             continue
         if filters.language and filters.language not in activity.languages:
             continue
-        upcoming = [
-            o for o in occurrences_between(activity, first, last) if (o.end or o.start) >= now
-        ]
-        if filters.when and not upcoming:
+        nxt = first_upcoming(days.get(activity.id, ()), now, last)
+        if filters.when and nxt is None:
             continue
-        chosen.append(Listed(activity, upcoming[0] if upcoming else None))
+        chosen.append(Listed(activity, nxt))
     # Soonest first; activities without a known next time last, by title.
     chosen.sort(key=lambda x: (x.next is None, x.next.start if x.next else now, x.activity.id))
     pages = max(1, -(-len(chosen) // page_size))
@@ -113,13 +140,18 @@ def select(activities: list[Activity], filters: Filters, now: datetime, page_siz
     return Page(chosen[start : start + page_size], len(chosen), number, pages)
 
 
-def highlights(activities: list[Activity], now: datetime, limit: int = 6) -> list[Listed]:
+def highlights(
+    activities: list[Activity], now: datetime, limit: int = 6, days: Agenda | None = None
+) -> list[Listed]:
     """Today's activities still to come, for the attract loop."""
+    today = now.date()
+    if days is None:
+        days = agenda(activities, today)
     out = []
     for activity in activities:
-        nxt = next_occurrences(activity, now, 1, days=0)
-        if nxt:
-            out.append(Listed(activity, nxt[0]))
+        nxt = first_upcoming(days.get(activity.id, ()), now, today)
+        if nxt is not None:
+            out.append(Listed(activity, nxt))
     out.sort(key=lambda x: x.next.start if x.next else now)
     return out[:limit]
 

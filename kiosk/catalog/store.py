@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from kiosk.catalog.model import Activity
 from kiosk.catalog.occurrences import last_date
+from kiosk.catalog.query import Agenda, agenda
 from kiosk.storage import Store
 
 
@@ -23,6 +24,17 @@ class Catalog:
         self._activities: list[Activity] = []
         self._by_id: dict[str, Activity] = {}
         self.source = "demo"
+        self._agenda: tuple[date, Agenda] | None = None
+
+    def agenda(self, today: date) -> Agenda:
+        """Occurrences of every activity from ``today`` on; computed once a day per snapshot."""
+        cached = self._agenda
+        if cached is not None and cached[0] == today:
+            return cached[1]
+        with self._lock:
+            if self._agenda is None or self._agenda[0] != today:
+                self._agenda = (today, agenda(self._activities, today))
+            return self._agenda[1]
 
     @property
     def activities(self) -> list[Activity]:
@@ -45,6 +57,7 @@ class Catalog:
             self._activities = activities
             self._by_id = {a.id: a for a in activities}
             self.source = meta.get("catalog_source", "demo")
+            self._agenda = None
 
     def seed_demo(self, today: date) -> None:
         """(Re)write the demo activities, dated from ``today``.

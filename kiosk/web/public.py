@@ -6,6 +6,7 @@ Stable URLs: ``/`` start, ``/activities`` (filters as query parameters),
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime
 from pathlib import Path
@@ -111,9 +112,10 @@ def _page_context() -> dict[str, Any]:
 def start() -> str:
     settings = services().settings
     catalog = _catalog()
+    now = _now()
     return render_template(
         "start.html",
-        highlights=highlights(catalog.activities, _now()),
+        highlights=highlights(catalog.activities, now, days=catalog.agenda(now.date())),
         staff_hours=settings.staff.present_hours,
         fresh=request.args.get("fresh") == "1",
     )
@@ -124,7 +126,9 @@ def activities() -> str:
     settings = services().settings
     catalog = _catalog()
     filters = Filters.from_args(request.args.to_dict())
-    page = select(catalog.activities, filters, _now(), settings.web.page_size)
+    now = _now()
+    days = catalog.agenda(now.date())
+    page = select(catalog.activities, filters, now, settings.web.page_size, days)
     return render_template(
         "activities.html",
         page=page,
@@ -134,6 +138,7 @@ def activities() -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(url: str) -> Markup:
     """The activity's web address as an inline SVG QR code (the way out of the kiosk)."""
     code = segno.make(url, error="m")

@@ -1,0 +1,198 @@
+"""Kiosk web benchmark: prints the figures of the foundation.
+
+With 1,000 activities in the catalogue and ``kiosk serve`` (waitress) running:
+
+* seconds from starting ``kiosk serve`` to the first 200 response;
+* for /, /activities and /activities/<id>: requests per second and p50/p95/p99
+  latency with 8 concurrent keep-alive clients for --seconds (default 20) each;
+* resident memory of the server after 1,000 and after 10,000 requests;
+* bytes of the start screen with all its assets.
+
+Client and server share this machine's cores, so the figures are a floor for a
+dedicated server. Usage: ``.venv/bin/python bench/bench_web.py [--seconds 20]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from datetime import time as dtime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kiosk.catalog.model import Activity, WeeklyRule  # noqa: E402
+from kiosk.storage import Store  # noqa: E402
+
+CATEGORIES = ["meeting-places", "peer-groups", "volunteering", "culture-crafts", "digital-help"]
+
+
+def make_catalogue(data_dir: Path, count: int) -> None:
+    store = Store(data_dir / "kiosk.db")
+    rows = []
+    for i in range(count):
+        activity = Activity(
+            id=f"bench-{i:04}",
+            title={"fi": f"Toiminta {i}", "sv": f"Verksamhet {i}", "en": f"Activity {i}"},
+            description={"fi": "Tervetuloa mukaan. Ei ilmoittautumista. " * 2},
+            categories=(CATEGORIES[i % len(CATEGORIES)],),
+            place=f"Paikka {i % 37}",
+            address=f"Kauppakatu {i % 90 + 1}",
+            organiser="Järvilinnan kaupunki",
+            contact="040 000 0000",
+            free=i % 3 != 0,
+            price={} if i % 3 else {"fi": "2 €"},
+            languages=("fi", "en") if i % 4 == 0 else ("fi",),
+            url=f"https://example.fi/toiminta/{i}",
+            weekly=(WeeklyRule(i % 7, dtime(8 + i % 10), dtime(9 + i % 10)),),
+        )
+        rows.append(
+            {
+                "id": activity.id,
+                "data": activity.to_json(),
+                "source": "bench",
+                "last_date": "",
+                "updated_at": datetime.now().isoformat(),
+            }
+        )
+    with store.write() as db:
+        db.table("activities").insert_all(rows, pk="id")
+        db.table("meta").upsert({"key": "catalog_source", "value": "bench"}, pk="key")
+    store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def hammer(port: int, path: str, seconds: float, clients: int) -> tuple[int, list[float]]:
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    stop = time.monotonic() + seconds
+
+    def worker(out: list[float]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            resp.read()
+            out.append(time.perf_counter() - t0)
+            if resp.status != 200:
+                raise SystemExit(f"{path}: HTTP {resp.status}")
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(latencies[i],)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    flat = [x for part in latencies for x in part]
+    return len(flat), flat
+
+
+def requests(port: int, path: str, n: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for _ in range(n):
+        conn.request("GET", path)
+        conn.getresponse().read()
+    conn.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000
+
+
+def page_bytes(port: int) -> tuple[int, dict[str, int]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/")
+    html = conn.getresponse().read()
+    sizes = {"/": len(html)}
+    for ref in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
+        conn.request("GET", ref.decode())
+        sizes[ref.decode()] = len(conn.getresponse().read())
+    conn.close()
+    return sum(sizes.values()), sizes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--activities", type=int, default=1000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        make_catalogue(data, args.activities)
+        config = data / "kiosk.toml"
+        port = free_port()
+        config.write_text(f'[kiosk]\ndata_dir = "{data}"\n[web]\nport = {port}\nthreads = 8\n')
+        kiosk = ROOT / ".venv" / "bin" / "kiosk"
+        t0 = time.perf_counter()
+        server = subprocess.Popen(
+            [str(kiosk), "serve", "--config", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        break
+                except OSError:
+                    time.sleep(0.01)
+            startup = time.perf_counter() - t0
+            print(f"catalogue: {args.activities} activities; server: waitress, 8 threads")
+            print(f"start-up: {startup:.2f} s from `kiosk serve` to the first 200 (goal <= 2 s)")
+
+            total, sizes = page_bytes(port)
+            parts = ", ".join(f"{k} {v} B" for k, v in sizes.items())
+            print(f"start screen with assets: {total / 1024:.1f} KB ({parts}) (goal <= 100 KB)")
+
+            requests(port, "/", 1000)
+            rss_1k = rss_kb(server.pid)
+            requests(port, "/activities", 9000)
+            rss_10k = rss_kb(server.pid)
+            print(
+                f"resident memory: {rss_1k / 1024:.1f} MB after 1,000 requests, "
+                f"{rss_10k / 1024:.1f} MB after 10,000 (growth {(rss_10k - rss_1k) / 1024:.1f} MB; "
+                f"goal <= 80 MB, growth <= 5 MB)"
+            )
+
+            print(f"8 concurrent keep-alive clients, {args.seconds:g} s per page:")
+            print(f"  {'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+            for path in ("/", "/activities", "/activities/bench-0042"):
+                count, lat = hammer(port, path, args.seconds, 8)
+                print(
+                    f"  {path:<24}{count / args.seconds:>8.0f}{pct(lat, 50):>9.1f}"
+                    f"{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}"
+                )
+            print("  (goal: p95 <= 15 ms)")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
