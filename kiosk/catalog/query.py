@@ -128,7 +128,7 @@ def select(
             continue
         if filters.language and filters.language not in activity.languages:
             continue
-        nxt = first_upcoming(days.get(activity.id, ()), now, last)
+        nxt = first_upcoming(days.get(activity.id, []), now, last)
         if filters.when and nxt is None:
             continue
         chosen.append(Listed(activity, nxt))
@@ -149,7 +149,7 @@ def highlights(
         days = agenda(activities, today)
     out = []
     for activity in activities:
-        nxt = first_upcoming(days.get(activity.id, ()), now, today)
+        nxt = first_upcoming(days.get(activity.id, []), now, today)
         if nxt is not None:
             out.append(Listed(activity, nxt))
     out.sort(key=lambda x: x.next.start if x.next else now)
