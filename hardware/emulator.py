@@ -151,6 +151,9 @@ class PrinterEmulator:
             self._receive(chunk)
 
     def _receive(self, chunk: bytes) -> None:
+        cutting = self.fault == "disconnect"
+        if cutting:
+            chunk = chunk[: max(0, self.disconnect_after - len(self.received))]
         if self.first_byte_at is None:
             self.first_byte_at = time.monotonic()
         for element in self._decoder.feed(chunk):
@@ -162,7 +165,7 @@ class PrinterEmulator:
             self._job_bytes += 1 if element.kind != "init" else 0
             self._take(element)
         self.received += chunk
-        if self.fault == "disconnect" and len(self.received) >= self.disconnect_after:
+        if cutting and len(self.received) >= self.disconnect_after:
             self._save([*self._current, Element("unknown", "disconnected")], partial=True)
             self.unplug()
 
@@ -178,9 +181,6 @@ class PrinterEmulator:
             self.first_byte_at = None
 
     def _save(self, elements: list[Element], *, partial: bool) -> None:
-        if not partial:
-            self.slips.append(elements)
-            self.slip_done.set()
         if self.slips_dir is not None:
             self.slips_dir.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -188,6 +188,9 @@ class PrinterEmulator:
             path = self.slips_dir / name
             path.write_text(as_text(elements), encoding="utf-8")
             self.files.append(path)
+        if not partial:  # after the file, so a waiter sees both
+            self.slips.append(elements)
+            self.slip_done.set()
 
 
 def start_emulator(fault: str, slips_dir: Path | None, link: Path | None = None) -> PrinterEmulator:

@@ -11,7 +11,7 @@ from kiosk.catalog.model import Occurrence
 LABELS: dict[str, dict[str, str]] = {
     "fi": {
         "times": "Seuraavat ajat",
-        "no_times": "Ajat: katso lisätiedot QR-koodista",
+        "no_times": "Ajat: kysy järjestäjältä",
         "place": "Paikka",
         "organiser": "Järjestäjä",
         "contact": "Yhteystiedot",
@@ -23,7 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sv": {
         "times": "Nästa tider",
-        "no_times": "Tider: se mer i QR-koden",
+        "no_times": "Tider: fråga arrangören",
         "place": "Plats",
         "organiser": "Arrangör",
         "contact": "Kontakt",
@@ -35,7 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "times": "Next times",
-        "no_times": "Times: see the QR code",
+        "no_times": "Times: ask the organiser",
         "place": "Place",
         "organiser": "Organiser",
         "contact": "Contact",

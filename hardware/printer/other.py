@@ -11,6 +11,7 @@ see), not offline. escpos is imported inside the functions: importing it calls
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import socket
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +28,9 @@ class UsbPrinter:
     def open(self) -> None:
         if self._dev is not None:
             return
+        if importlib.util.find_spec("usb") is None:
+            # Checked first: a failed escpos Usb() leaves an object whose __del__ raises.
+            raise PrinterError("USB printing needs pyusb: pip install 'python-escpos[usb]'")
         try:
             dev = escpos_printer().Usb(self.vendor, self.product, timeout=self.timeout_ms)
             dev.open()

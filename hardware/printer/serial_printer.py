@@ -12,11 +12,15 @@ awaited for the job's wire time (10 bits per byte) plus the status timeout.
 from __future__ import annotations
 
 import contextlib
+import termios
 import time
 
 import serial
 
 from hardware.printer.base import DLE_EOT, PrinterError, PrinterState, state_from_replies
+
+# termios.error (not an OSError) comes from tcdrain() when the other end is gone.
+_PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 
 
 def wire_seconds(n_bytes: int, baud: int) -> float:
@@ -67,7 +71,7 @@ class SerialPrinter:
         port, self._port = self._port, None
         if port is not None:
             # Already gone when unplugged: nothing left to release.
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*_PORT_ERRORS):
                 port.close()
 
     def _require(self) -> serial.Serial:
@@ -80,7 +84,7 @@ class SerialPrinter:
         try:
             port.write(data)
             port.flush()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterError(f"write to {self.device} failed: {exc}") from exc
         self._drained_at = time.monotonic() + wire_seconds(len(data), self.baud)
 
@@ -96,7 +100,7 @@ class SerialPrinter:
             reply = port.read(1)
             while not reply and time.monotonic() < deadline - self.status_timeout:
                 reply = port.read(1)
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterError(f"status query on {self.device} failed: {exc}") from exc
         return reply[0] if reply else None
 
