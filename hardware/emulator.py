@@ -56,10 +56,11 @@ class PrinterEmulator:
         self.received = bytearray()
         self.slips: list[list[Element]] = []
         self.files: list[Path] = []
-        self.first_byte_at: float | None = None  # monotonic time of the first byte of a job
+        # Monotonic times of the first byte received and of the first ESC @ of a job.
+        self.first_byte_at: float | None = None
+        self.slip_started_at: float | None = None
         self.slip_done = threading.Event()
         self._current: list[Element] = []
-        self._job_bytes = 0
         self._decoder = Decoder()
         self._master = self._slave = -1
         self._stop = threading.Event()
@@ -151,18 +152,20 @@ class PrinterEmulator:
             self._receive(chunk)
 
     def _receive(self, chunk: bytes) -> None:
+        now = time.monotonic()
         cutting = self.fault == "disconnect"
         if cutting:
             chunk = chunk[: max(0, self.disconnect_after - len(self.received))]
         if self.first_byte_at is None:
-            self.first_byte_at = time.monotonic()
+            self.first_byte_at = now
         for element in self._decoder.feed(chunk):
             if element.kind == "status":
                 if self.fault != "silent":
                     with contextlib.suppress(OSError):
                         os.write(self._master, bytes([self.status_byte(int(element.value))]))
                 continue
-            self._job_bytes += 1 if element.kind != "init" else 0
+            if element.kind == "init" and self.slip_started_at is None:
+                self.slip_started_at = now
             self._take(element)
         self.received += chunk
         if cutting and len(self.received) >= self.disconnect_after:
@@ -178,7 +181,6 @@ class PrinterEmulator:
         if element.kind == "cut":
             self._save(self._current, partial=False)
             self._current = []
-            self.first_byte_at = None
 
     def _save(self, elements: list[Element], *, partial: bool) -> None:
         if self.slips_dir is not None:

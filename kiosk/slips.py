@@ -32,7 +32,8 @@ COLUMNS = {58: 32, 80: 48}
 DOTS = {58: 384, 80: 576}
 QR_MODULE = {58: 5, 80: 7}  # dots per QR module: 25-33 modules fit well either way
 NEXT_TIMES = 3
-DESCRIPTION_LINES = 5
+# About five 58 mm lines: a short description, whatever the width (the QR has the rest).
+DESCRIPTION_CHARS = 160
 DOTS_PER_MM = 8  # 203 dpi
 LINE_DOTS = 30  # default line spacing, 1/6 inch
 TEAR_FEED_LINES = 4
@@ -156,8 +157,9 @@ def layout_slip(
     description = wrap(pick(activity.description, lang), cols)
     if description:
         ops.append(Feed(1))
-        if len(description) > DESCRIPTION_LINES:
-            description = description[:DESCRIPTION_LINES]
+        max_lines = max(2, DESCRIPTION_CHARS // cols)
+        if len(description) > max_lines:
+            description = description[:max_lines]
             last = description[-1]
             description[-1] = (last if len(last) <= cols - 3 else last[: cols - 3]) + "..."
         ops += [Line(t) for t in description]
