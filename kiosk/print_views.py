@@ -41,9 +41,12 @@ def create_print_queue(svc: Services, data_dir: Path) -> PrintQueue:
     return print_queue
 
 
-def _queue() -> PrintQueue:
-    print_queue: PrintQueue = services().extra["print_queue"]
+def _queue() -> PrintQueue | None:
+    print_queue: PrintQueue | None = services().extra.get("print_queue")
     return print_queue
+
+
+NO_PRINTING = {"error": "printing is not set up"}
 
 
 @bp.post("/activities/<activity_id>/print")
@@ -51,15 +54,21 @@ def print_slip(activity_id: str) -> ResponseReturnValue:
     svc = services()
     if svc.catalog.get(activity_id) is None:
         return jsonify({"error": "unknown activity"}), 404
+    print_queue = _queue()
+    if print_queue is None:
+        return jsonify(NO_PRINTING), 503
     lang = session.get("lang", svc.settings.kiosk.default_language)
     if lang not in LANGUAGES:
         lang = svc.settings.kiosk.default_language
-    return jsonify({"job": _queue().submit(activity_id, lang)}), 202
+    return jsonify({"job": print_queue.submit(activity_id, lang)}), 202
 
 
 @bp.get("/print/<job_id>")
 def print_job(job_id: str) -> ResponseReturnValue:
-    job = _queue().job(job_id)
+    print_queue = _queue()
+    if print_queue is None:
+        return jsonify(NO_PRINTING), 503
+    job = print_queue.job(job_id)
     if job is None:
         return jsonify({"error": "unknown job"}), 404
     return jsonify({"state": job.state, "reason": job.reason})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import queue
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -49,7 +50,7 @@ KEEP_JOBS = 200
 class Job:
     id: str
     kind: str  # "slip" or "test"
-    activity_id: str
+    activity_id: str  # for a test print: the kiosk id printed on it
     lang: str
     state: str = "queued"  # queued, printing, done, failed
     reason: str | None = None  # one of REASONS when failed
@@ -134,7 +135,10 @@ class PrintQueue:
             return self._jobs.get(job_id)
 
     def _add(self, kind: str, key: str, lang: str) -> str:
-        job = Job(id=f"p{next(self._ids)}", kind=kind, activity_id=key, lang=lang)
+        # The random part keeps a page from before a restart from reading another job.
+        job = Job(
+            id=f"p{next(self._ids)}-{secrets.token_hex(3)}", kind=kind, activity_id=key, lang=lang
+        )
         self._jobs[job.id] = job
         while len(self._jobs) > KEEP_JOBS:
             self._jobs.popitem(last=False)
@@ -165,12 +169,19 @@ class PrintQueue:
 
     # --- the worker ----------------------------------------------------------------
     def _run(self) -> None:
-        dummy(self.settings.printer.profile)  # import escpos here, not on the first tap
+        try:
+            dummy(self.settings.printer.profile)  # import escpos here, not on the first tap
+        except Exception as exc:  # e.g. an unknown profile: every job will say so
+            self.events.error("printer", f"cannot prepare slips: {type(exc).__name__}: {exc}")
         while True:
             job_id = self._queue.get()
             if job_id is None:
                 break
-            self._print(job_id)
+            try:
+                self._print(job_id)
+            except Exception as exc:  # the worker must outlive any one job
+                self._set(job_id, state="failed", reason="other")
+                self.events.error("printer", f"print worker: {type(exc).__name__}: {exc}")
         self.printer.close()
 
     def _print(self, job_id: str) -> None:

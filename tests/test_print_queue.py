@@ -216,3 +216,25 @@ def test_unplug_and_replug_needs_no_restart(
         assert replugged.wait_for_slips(1)
     assert len(emu.slips) == 1
     assert date.today()  # the queue is the same object throughout
+
+
+def test_a_bad_profile_fails_jobs_but_not_the_worker() -> None:
+    printer = FakePrinter()
+    store = Store(None)
+    events = EventLog(None)
+    q = PrintQueue(
+        printer=printer,
+        settings=SETTINGS.replace(printer={"profile": "no-such-printer"}),
+        store=store,
+        tally=Tally(store),
+        events=events,
+        lookup=CATALOG.get,
+    )
+    q.start()
+    try:
+        for _ in range(2):
+            job = wait_finished(q, q.submit(WALK.id, "fi"))
+            assert (job.state, job.reason) == ("failed", "other")
+    finally:
+        q.stop()
+    assert printer.jobs == [] and any(e.level == "error" for e in events.recent())

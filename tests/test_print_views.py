@@ -84,3 +84,12 @@ def test_emulator_kind_writes_slips_to_the_data_dir(tmp_path: Path) -> None:
         q.stop()
     (slip,) = (tmp_path / "slips").glob("*.txt")
     assert WALK.url in slip.read_text(encoding="utf-8")
+
+
+def test_without_a_print_queue_the_answer_is_503() -> None:
+    app = Flask(__name__)
+    app.extensions["kiosk"] = make_services(Settings())
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.post(f"/activities/{WALK.id}/print").status_code == 503
+    assert client.get("/print/p1").status_code == 503

@@ -121,8 +121,6 @@ def test_transliteration(text: str, expected: str) -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40))
 def test_printable_is_cp437_and_drops_nothing(text: str) -> None:
-    out = printable(text)
-    out.encode("cp437")
-    assert len(out) >= len(text.replace("\u200b", "")) - text.count("\u200b") or not text
+    printable(text).encode("cp437")
     for ch in text:
-        assert printable(ch) != ""
+        assert printable(ch) != ""  # every character leaves a trace, at worst '?'
