@@ -16,10 +16,11 @@ from datetime import time as clock
 from pathlib import Path
 
 from flask import Flask
-from PIL import Image, ImageDraw, ImageFont
 
 from hardware.emulator import PrinterEmulator
+from hardware.escpos_decode import decode
 from hardware.printer.escpos_import import dummy
+from hardware.slip_png import render_png
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.context import Services
 from kiosk.events import EventLog
@@ -29,12 +30,7 @@ from kiosk.slips import (
     CUT,
     DOTS,
     PREAMBLE,
-    QR_MODULE,
-    Feed,
-    Line,
-    Op,
     build_slip,
-    layout_slip,
 )
 from kiosk.storage import Store
 from kiosk.tally import Tally
@@ -120,57 +116,11 @@ def sample_activities(n: int = 40) -> list[Activity]:
     return out
 
 
-def raster_slip(ops: list[Op], width_mm: int, profile: str) -> bytes:
+def raster_slip(native: bytes, width_mm: int, profile: str) -> bytes:
     """The same slip drawn as one image (how a kiosk printing a web page via a driver does)."""
-    import segno
-
-    width = DOTS[width_mm]
-    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
-    normal = (
-        ImageFont.truetype(str(font_path), 20) if font_path.exists() else ImageFont.load_default(20)
-    )
-    big = (
-        ImageFont.truetype(str(font_path), 40) if font_path.exists() else ImageFont.load_default(40)
-    )
-    rows: list[tuple[str, object]] = []
-    height = 0
-    for op in ops:
-        if isinstance(op, Line):
-            rows.append(("text", op))
-            height += 60 if op.double else 30
-        elif isinstance(op, Feed):
-            height += 30 * op.lines
-        else:
-            qr = segno.make(op.data, error="m", micro=False)
-            rows.append(("qr", qr))
-            height += int(qr.symbol_size(scale=QR_MODULE[width_mm], border=0)[1]) + 30
-    img = Image.new("1", (width, height), 1)
-    draw = ImageDraw.Draw(img)
-    y = 0
-    for kind, item in rows:
-        if kind == "text" and isinstance(item, Line):
-            draw.text((0, y), item.text, font=big if item.double else normal, fill=0)
-            y += 60 if item.double else 30
-        elif kind == "qr":
-            size = QR_MODULE[width_mm]
-            matrix = list(item.matrix)  # type: ignore[attr-defined]
-            x0 = (width - len(matrix) * size) // 2
-            for r, row in enumerate(matrix):
-                for c, dark in enumerate(row):
-                    if dark:
-                        draw.rectangle(
-                            [
-                                x0 + c * size,
-                                y + r * size,
-                                x0 + (c + 1) * size - 1,
-                                y + (r + 1) * size - 1,
-                            ],
-                            fill=0,
-                        )
-            y += len(matrix) * size + 30
     p = dummy(profile)
     p._raw(PREAMBLE)
-    p.image(img)
+    p.image(render_png(decode(native), DOTS[width_mm]))
     p._raw(CUT)
     return bytes(p.output)
 
@@ -229,20 +179,11 @@ def main() -> int:
     for width, profile in ((58, "POS-5890"), (80, "TM-T20II")):
         native, raster = [], []
         for a in activities:
-            native.append(
-                len(
-                    build_slip(
-                        a,
-                        lang="fi",
-                        width_mm=width,
-                        meeting_point_name=NAME,
-                        today=NOW,
-                        profile=profile,
-                    )
-                )
+            data = build_slip(
+                a, lang="fi", width_mm=width, meeting_point_name=NAME, today=NOW, profile=profile
             )
-            ops = layout_slip(a, lang="fi", width_mm=width, meeting_point_name=NAME, today=NOW)
-            raster.append(len(raster_slip(ops, width, profile)))
+            native.append(len(data))
+            raster.append(len(raster_slip(data, width, profile)))
         med_n, med_r = statistics.median(native), statistics.median(raster)
         print(f"\n{width} mm (profile {profile})")
         print(f"  native QR : median {med_n:7.0f} B, max {max(native):7d} B")

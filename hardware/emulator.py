@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hardware.escpos_decode import Decoder, Element, as_text
+from hardware.slip_png import write_png
 
 FAULTS = ("none", "paper_out", "paper_near_end", "cover_open", "silent", "slow", "disconnect")
 
@@ -44,6 +45,7 @@ class PrinterEmulator:
         link: Path | None = None,
         slow_baud: int = 9600,
         disconnect_after: int = 64,
+        png: bool = False,
     ) -> None:
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
@@ -52,6 +54,7 @@ class PrinterEmulator:
         self.link = link
         self.slow_baud = slow_baud
         self.disconnect_after = disconnect_after
+        self.png = png  # also draw each slip as a picture (Pillow)
         self.path = ""
         self.received = bytearray()
         self.slips: list[list[Element]] = []
@@ -189,12 +192,16 @@ class PrinterEmulator:
             name = f"slip-{stamp}-{len(self.files) + 1:04d}{'-partial' if partial else ''}.txt"
             path = self.slips_dir / name
             path.write_text(as_text(elements), encoding="utf-8")
+            if self.png and not partial:
+                write_png(elements, path.with_suffix(".png"))
             self.files.append(path)
         if not partial:  # after the file, so a waiter sees both
             self.slips.append(elements)
             self.slip_done.set()
 
 
-def start_emulator(fault: str, slips_dir: Path | None, link: Path | None = None) -> PrinterEmulator:
+def start_emulator(
+    fault: str, slips_dir: Path | None, *, png: bool = False, link: Path | None = None
+) -> PrinterEmulator:
     """The demo's printer: started by the app when ``[printer] kind = "emulator"``."""
-    return PrinterEmulator(fault=fault, slips_dir=slips_dir, link=link).start()
+    return PrinterEmulator(fault=fault, slips_dir=slips_dir, link=link, png=png).start()

@@ -25,7 +25,7 @@ def create_print_queue(svc: Services, data_dir: Path) -> PrintQueue:
     emulator = None
     if section.kind == "emulator":
         slips = Path(section.slips_dir) if section.slips_dir else data_dir / "slips"
-        emulator = start_emulator(section.emulator_fault, slips)
+        emulator = start_emulator(section.emulator_fault, slips, png=svc.settings.kiosk.demo)
     print_queue = PrintQueue(
         printer=open_printer(section, device=emulator.device if emulator else None),
         settings=svc.settings,

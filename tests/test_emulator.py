@@ -1,3 +1,5 @@
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,22 @@ def test_paper_out_prints_nothing(emulator: PrinterEmulator) -> None:
 def test_unknown_fault_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault"):
         PrinterEmulator(fault="on fire")
+
+
+def test_png_slip_shows_a_readable_qr(tmp_path: Path) -> None:
+    with PrinterEmulator(slips_dir=tmp_path, png=True) as emu:
+        p = SerialPrinter(emu.device, status_timeout=0.2)
+        p.open()
+        try:
+            p.write(SLIP)
+            assert emu.wait_for_slips(1)
+        finally:
+            p.close()
+    (png,) = tmp_path.glob("*.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg missing (Debian package zbar-tools): QR not read back")
+    out = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == WALK.url
