@@ -1,4 +1,7 @@
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,3 +167,18 @@ def test_factory() -> None:
     ):
         with pytest.raises(ConfigError):
             open_printer(bad)
+
+
+def test_escpos_import_leaves_no_log_handler_or_temp_dir(tmp_path: Path) -> None:
+    code = (
+        "import logging\n"
+        "import hardware.printer, kiosk.slips\n"
+        "assert 'escpos' not in __import__('sys').modules  # nothing at import time\n"
+        "from hardware.printer.escpos_import import dummy\n"
+        "dummy('POS-5890')\n"
+        "assert logging.getLogger().handlers == [], logging.getLogger().handlers\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert [p.name for p in tmp_path.iterdir()] == [f"kiosk-escpos-{os.getuid()}"]

@@ -4,14 +4,15 @@ escpos 3.1 calls ``logging.basicConfig()`` at import (a second root handler that
 duplicates every log line) and evaluates ``mkdtemp()`` for its capabilities
 pickle directory (one stray /tmp directory per process). We import it once,
 lazily, with the root logger looking configured (so basicConfig does nothing) and
-with the pickle directory pointed at one fixed cache folder; the stray empty
-directory from the eager ``mkdtemp()`` default is removed again.
+with escpos' eager ``mkdtemp()`` default answered by one fixed cache folder, so
+no stray directory is left per process.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -34,16 +35,24 @@ def _import() -> dict[str, ModuleType]:
         cache = Path(tempfile.gettempdir()) / f"kiosk-escpos-{os.getuid()}"
         cache.mkdir(mode=0o700, exist_ok=True)
         os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
-        before = set(Path(tempfile.gettempdir()).glob("tmp*"))
+        real_mkdtemp = tempfile.mkdtemp
+
+        def mkdtemp(*args: Any, **kwargs: Any) -> str:
+            # Only escpos.capabilities' eager default gets the cache folder; any
+            # other caller (another thread) gets a real temporary directory.
+            if sys._getframe(1).f_globals.get("__name__") == "escpos.capabilities":
+                return str(cache)
+            return str(real_mkdtemp(*args, **kwargs))
+
+        # escpos binds it at import with "from tempfile import mkdtemp".
+        tempfile.mkdtemp = mkdtemp  # type: ignore[assignment]
         try:
             import escpos.capabilities
             import escpos.printer
         finally:
+            tempfile.mkdtemp = real_mkdtemp
             if placeholder is not None:
                 root.removeHandler(placeholder)
-        for stray in set(Path(tempfile.gettempdir()).glob("tmp*")) - before:
-            if stray.is_dir() and not any(stray.iterdir()):
-                stray.rmdir()
         _modules["printer"] = escpos.printer
         _modules["profile"] = escpos.capabilities
         return _modules
