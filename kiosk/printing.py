@@ -49,7 +49,7 @@ KEEP_JOBS = 200
 @dataclass(frozen=True)
 class Job:
     id: str
-    kind: str  # "slip" or "test"
+    kind: str  # "slip", "test" (staff test print) or "status" (status refresh)
     activity_id: str  # for a test print: the kiosk id printed on it
     lang: str
     state: str = "queued"  # queued, printing, done, failed
@@ -130,6 +130,11 @@ class PrintQueue:
         with self._lock:
             return self._add("test", kiosk_id, self.settings.kiosk.default_language)
 
+    def refresh_status(self) -> str:
+        """Ask the printer for its status (staff screen); the answer lands in ``state``."""
+        with self._lock:
+            return self._add("status", "", self.settings.kiosk.default_language)
+
     def job(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
@@ -186,6 +191,9 @@ class PrintQueue:
 
     def _print(self, job_id: str) -> None:
         job = self._set(job_id, state="printing")
+        if job.kind == "status":
+            self._refresh(job)
+            return
         try:
             ops = self._layout(job)
             data = render(
@@ -206,6 +214,15 @@ class PrintQueue:
         self._add_paper(length_mm(ops, self.settings.printer.width_mm))
         self._set(job_id, state="done")
         self._outcome(job, None, "")
+
+    def _refresh(self, job: Job) -> None:
+        try:
+            self.printer.open()
+            self.state = self.printer.status()
+        except PrinterError:
+            self.state = PrinterState.OFFLINE
+        reason = None if self.state.can_print else _REASON_OF_STATE.get(self.state, "other")
+        self._set(job.id, state="done" if reason is None else "failed", reason=reason)
 
     def _layout(self, job: Job) -> list[Op]:
         now = datetime.now(self._tz).replace(tzinfo=None)

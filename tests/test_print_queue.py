@@ -238,3 +238,16 @@ def test_a_bad_profile_fails_jobs_but_not_the_worker() -> None:
     finally:
         q.stop()
     assert printer.jobs == [] and any(e.level == "error" for e in events.recent())
+
+
+def test_status_refresh_for_the_staff_screen(
+    fake: tuple[PrintQueue, FakePrinter, Tally, EventLog],
+) -> None:
+    q, printer, tally, _ = fake
+    printer.state = PrinterState.COVER_OPEN
+    job = wait_finished(q, q.refresh_status())
+    assert (job.state, job.reason, q.state) == ("failed", "cover_open", PrinterState.COVER_OPEN)
+    printer.state = PrinterState.PAPER_NEAR_END
+    assert wait_finished(q, q.refresh_status()).state == "done"
+    assert q.state is PrinterState.PAPER_NEAR_END
+    assert printer.jobs == [] and "printer" not in today_counts(tally)
