@@ -204,16 +204,17 @@ class PrintQueue:
             )
             self._send(data)
         except _Failed as failed:
-            self._set(job_id, state="failed", reason=failed.reason)
             self._outcome(job, failed.reason, str(failed))
+            self._set(job_id, state="failed", reason=failed.reason)
             return
         except Exception as exc:  # a bug or a bad record must not kill the worker
-            self._set(job_id, state="failed", reason="other")
             self._outcome(job, "other", f"{type(exc).__name__}: {exc}")
+            self._set(job_id, state="failed", reason="other")
             return
+        # Bookkeeping first: whoever sees "done" also sees the counts and the paper.
         self._add_paper(length_mm(ops, self.settings.printer.width_mm))
-        self._set(job_id, state="done")
         self._outcome(job, None, "")
+        self._set(job_id, state="done")
 
     def _refresh(self, job: Job) -> None:
         try:
