@@ -22,6 +22,7 @@ not end the session.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import threading
@@ -33,6 +34,7 @@ from pathlib import Path
 from hardware.escpos_decode import Decoder, Element, as_text
 from hardware.slip_png import write_png
 
+log = logging.getLogger(__name__)
 FAULTS = ("none", "paper_out", "paper_near_end", "cover_open", "silent", "slow", "disconnect")
 
 
@@ -187,14 +189,17 @@ class PrinterEmulator:
 
     def _save(self, elements: list[Element], *, partial: bool) -> None:
         if self.slips_dir is not None:
-            self.slips_dir.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             name = f"slip-{stamp}-{len(self.files) + 1:04d}{'-partial' if partial else ''}.txt"
             path = self.slips_dir / name
-            path.write_text(as_text(elements), encoding="utf-8")
-            if self.png and not partial:
-                write_png(elements, path.with_suffix(".png"))
-            self.files.append(path)
+            try:
+                self.slips_dir.mkdir(parents=True, exist_ok=True)
+                path.write_text(as_text(elements), encoding="utf-8")
+                if self.png and not partial:
+                    write_png(elements, path.with_suffix(".png"))
+                self.files.append(path)
+            except Exception as exc:  # a full disk must not silence the pretend printer
+                log.warning("printer emulator: cannot write %s: %s", path, exc)
         if not partial:  # after the file, so a waiter sees both
             self.slips.append(elements)
             self.slip_done.set()
