@@ -115,6 +115,56 @@ class PrinterSection:
         "Printer adapter: fake, emulator, serial, usb, network or file.",
         choices=("fake", "emulator", "serial", "usb", "network", "file"),
     )
+    device: str = setting("/dev/serial0", "Serial device of a serial printer.")
+    baud: int = setting(
+        9600,
+        "Serial speed; as set on the printer (its self-test page).",
+        choices=(9600, 19200, 115200),
+    )
+    flow_control: str = setting(
+        "none",
+        "Serial flow control: none, xonxoff or rtscts.",
+        choices=("none", "xonxoff", "rtscts"),
+    )
+    write_timeout: float = setting(
+        10.0, "Seconds a write may block before the job fails.", minimum=0.5, maximum=120
+    )
+    status_timeout: float = setting(
+        0.3, "Seconds to wait for a status reply; no reply means offline.", minimum=0.05, maximum=5
+    )
+    profile: str = setting("POS-5890", "python-escpos printer profile (capabilities database).")
+    width_mm: int = setting(58, "Paper width in mm.", choices=(58, 80))
+    qr: str = setting(
+        "native",
+        "QR code as the printer's own (native) or as an image, for printers without QR.",
+        choices=("native", "image"),
+    )
+    usb_vendor: str = setting("", "USB vendor id of a USB printer, hex (e.g. 0416).")
+    usb_product: str = setting("", "USB product id of a USB printer, hex (e.g. 5011).")
+    host: str = setting("", "Address of a network printer.")
+    port: int = setting(9100, "TCP port of a network printer.", minimum=1, maximum=65535)
+    file_path: str = setting(
+        "", "File or device the 'file' printer appends to (e.g. /dev/usb/lp0)."
+    )
+    roll_length_m: float = setting(
+        30.0, "Length of a new paper roll in metres.", minimum=1, maximum=500
+    )
+    slips_dir: str = setting(
+        "", "Folder for the emulator's slips as text files. Empty: <data_dir>/slips."
+    )
+    emulator_fault: str = setting(
+        "none",
+        "Emulator fault, for demos and tests.",
+        choices=(
+            "none",
+            "paper_out",
+            "paper_near_end",
+            "cover_open",
+            "silent",
+            "slow",
+            "disconnect",
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""The few words printed on a slip, in Finnish, Swedish and English.
+
+Kept here rather than in the web translations: a slip is not a web page and is
+built outside any request. Dates follow each language's habit.
+"""
+
+from __future__ import annotations
+
+from kiosk.catalog.model import Occurrence
+
+LABELS: dict[str, dict[str, str]] = {
+    "fi": {
+        "times": "Seuraavat ajat",
+        "no_times": "Ajat: kysy järjestäjältä",
+        "place": "Paikka",
+        "organiser": "Järjestäjä",
+        "contact": "Yhteystiedot",
+        "price": "Hinta",
+        "free": "Maksuton",
+        "languages": "Kielet",
+        "more": "Lisätietoja:",
+        "printed": "Tulostettu",
+    },
+    "sv": {
+        "times": "Nästa tider",
+        "no_times": "Tider: fråga arrangören",
+        "place": "Plats",
+        "organiser": "Arrangör",
+        "contact": "Kontakt",
+        "price": "Pris",
+        "free": "Avgiftsfri",
+        "languages": "Språk",
+        "more": "Mer information:",
+        "printed": "Utskriven",
+    },
+    "en": {
+        "times": "Next times",
+        "no_times": "Times: ask the organiser",
+        "place": "Place",
+        "organiser": "Organiser",
+        "contact": "Contact",
+        "price": "Price",
+        "free": "Free",
+        "languages": "Languages",
+        "more": "More information:",
+        "printed": "Printed",
+    },
+}
+
+WEEKDAYS = {
+    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
+    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+LANGUAGE_NAMES = {
+    "fi": {"fi": "suomi", "sv": "ruotsi", "en": "englanti", "ru": "venäjä", "uk": "ukraina",
+           "ar": "arabia", "so": "somali", "et": "viro", "fa": "persia", "se": "saame"},
+    "sv": {"fi": "finska", "sv": "svenska", "en": "engelska", "ru": "ryska",
+           "uk": "ukrainska", "ar": "arabiska", "so": "somaliska", "et": "estniska",
+           "fa": "persiska", "se": "samiska"},
+    "en": {"fi": "Finnish", "sv": "Swedish", "en": "English", "ru": "Russian", "uk": "Ukrainian",
+           "ar": "Arabic", "so": "Somali", "et": "Estonian", "fa": "Persian", "se": "Sami"},
+}  # fmt: skip
+
+
+def language_names(codes: tuple[str, ...], lang: str) -> list[str]:
+    names = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["fi"])
+    return [names.get(code, code) for code in codes]
+
+
+def format_occurrence(occ: Occurrence, lang: str) -> str:
+    """'ti 24.11. klo 14.00-16.00', 'tis 24.11. kl. 14.00-16.00', 'Tue 24 Nov 14:00-16:00'."""
+    s, e = occ.start, occ.end
+    day = WEEKDAYS.get(lang, WEEKDAYS["fi"])[s.weekday()]
+    if lang == "en":
+        span = f"{s:%H:%M}" + (f"-{e:%H:%M}" if e else "")
+        return f"{day} {s.day} {MONTHS_EN[s.month - 1]} {span}"
+    span = f"{s:%H.%M}" + (f"-{e:%H.%M}" if e else "")
+    return f"{day} {s.day}.{s.month}. {'kl.' if lang == 'sv' else 'klo'} {span}"
