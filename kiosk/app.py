@@ -95,11 +95,17 @@ def create_app(settings: Settings | None = None, *, memory: bool = False) -> Fla
     if devices is not None:
         svc.extra["devices"] = devices
 
+    from kiosk.print_views import bp as print_bp
+    from kiosk.print_views import create_print_queue
     from kiosk.web import devices as devices_views
     from kiosk.web import public, selftest_placeholder
 
+    # One worker thread owns the printer; requests only enqueue.
+    create_print_queue(svc, data_dir).start()
+
     app.register_blueprint(public.bp)
     app.register_blueprint(devices_views.bp)
+    app.register_blueprint(print_bp)
     app.register_blueprint(selftest_placeholder.bp)
     security.init_app(app)
 
@@ -110,6 +116,18 @@ def create_app(settings: Settings | None = None, *, memory: bool = False) -> Fla
 
     events.info("start", f"kiosk {__version__} started; catalogue: {catalog.source}")
     return app
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """The catalogue for a command-line tool, without starting the web app."""
+    data_dir = resolve_data_dir(settings)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(data_dir / "kiosk.db")
+    catalog = Catalog(store)
+    if catalog_is_demo(store):
+        catalog.seed_demo(datetime.now(ZoneInfo(settings.kiosk.timezone)).date())
+    catalog.reload()
+    return catalog
 
 
 def catalog_is_demo(store: Store) -> bool:

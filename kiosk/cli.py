@@ -70,6 +70,17 @@ def _settings_example(_args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _print_slip(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk import print_cli
+    from kiosk.app import open_catalog
+
+    catalog = open_catalog(settings)
+    try:
+        return print_cli.run(args, settings, catalog.get)
+    finally:
+        catalog.store.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Meeting-point kiosk")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -95,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     doc = sub.add_parser("settings-doc", help="print docs/configuration.md")
     doc.set_defaults(handler=_settings_doc, no_settings=True)
 
+    from kiosk import print_cli
+
+    print_cli.add_parser(sub)
+    sub.choices["print-slip"].set_defaults(handler=_print_slip)
+
     example = sub.add_parser("settings-example", help="print kiosk.example.toml")
     example.set_defaults(handler=_settings_example, no_settings=True)
     return parser
@@ -102,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 DEMO: dict[str, dict[str, Any]] = {
     "kiosk": {"demo": True, "data_dir": "demo-data"},
+    "printer": {"kind": "emulator"},
     "gpio": {"enabled": True, "pin_factory": "mock"},
     "display": {"kind": "fake"},
 }

@@ -2,12 +2,12 @@ import argparse
 from pathlib import Path
 
 import pytest
-from printing_support import CATALOG, WALK
 
 from hardware.emulator import PrinterEmulator
 from hardware.escpos_decode import decode
 from kiosk.print_cli import add_parser, run
 from kiosk.settings import Settings
+from tests.printing_support import CATALOG, WALK
 
 
 def parse(*argv: str) -> argparse.Namespace:

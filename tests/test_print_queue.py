@@ -5,7 +5,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from printing_support import CATALOG, WALK, wait_finished
 
 from hardware.emulator import PrinterEmulator
 from hardware.printer import FakePrinter, Printer, PrinterState, SerialPrinter
@@ -14,6 +13,7 @@ from kiosk.printing import PrintQueue
 from kiosk.settings import Settings
 from kiosk.storage import Store
 from kiosk.tally import Tally
+from tests.printing_support import CATALOG, WALK, wait_finished
 
 SETTINGS = Settings().replace(printer={"status_timeout": 0.2, "write_timeout": 2.0})
 

@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from printing_support import CATALOG, WALK, wait_finished
 
 from hardware.emulator import PrinterEmulator
 from hardware.printer import FakePrinter
@@ -15,6 +14,7 @@ from kiosk.printing import PrintQueue
 from kiosk.settings import Settings
 from kiosk.storage import Store
 from kiosk.tally import Tally
+from tests.printing_support import CATALOG, WALK, wait_finished
 
 
 class Catalog:

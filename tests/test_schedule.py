@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
-from kiosk.catalog.schedule import next_occurrences
+from kiosk.catalog.occurrences import next_occurrences
 
 NOW = datetime(2026, 11, 23, 12, 0)  # a Monday
 

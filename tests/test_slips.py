@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from printing_support import CAFE, NOW, WALK
 
 from kiosk.slips import (
     COLUMNS,
@@ -17,6 +16,7 @@ from kiosk.slips import (
     length_mm,
     printable,
 )
+from tests.printing_support import CAFE, NOW, WALK
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -12,13 +12,19 @@ from datetime import date, datetime, timedelta
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 
 
-def _rule_dates(rule: WeeklyRule, first: date, last: date) -> list[date]:
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _rule_dates(rule: WeeklyRule, first: date, last: date, fallback: date | None) -> list[date]:
     offset = (rule.weekday - first.weekday()) % 7
     day = first + timedelta(days=offset)
+    anchor = rule.anchor or fallback
     out = []
     while day <= last:
-        weeks_from_anchor = (day - rule.anchor).days // 7 if rule.anchor else 0
-        if rule.interval <= 1 or weeks_from_anchor % rule.interval == 0:
+        # Monday-based weeks, so an anchor on another weekday still fixes the parity.
+        weeks = (_monday(day) - _monday(anchor)).days // 7 if anchor else 0
+        if rule.interval <= 1 or weeks % rule.interval == 0:
             out.append(day)
         day += timedelta(days=7)
     return out
@@ -35,25 +41,32 @@ def occurrences_between(activity: Activity, first: date, last: date) -> list[Occ
     found = [o for o in activity.occurrences if first <= o.start.date() <= last]
     skip = set(activity.exceptions)
     for rule in activity.weekly:
-        for day in _rule_dates(rule, first, last):
+        for day in _rule_dates(rule, first, last, activity.valid_from):
             if day in skip:
                 continue
             start = datetime.combine(day, rule.start)
             end = datetime.combine(day, rule.end) if rule.end else None
+            if end is not None and end < start:  # ends after midnight
+                end += timedelta(days=1)
             found.append(Occurrence(start, end))
     return sorted(found, key=lambda o: o.start)
 
 
 def next_occurrences(
-    activity: Activity, now: datetime, count: int, days: int = 120
+    activity: Activity, now: datetime, count: int, days: int = 400
 ) -> list[Occurrence]:
-    """The next ``count`` occurrences that have not yet ended, looking ``days`` ahead."""
-    upcoming = [
-        o
-        for o in occurrences_between(activity, now.date(), now.date() + timedelta(days=days))
-        if (o.end or o.start) >= now
-    ]
-    return upcoming[:count]
+    """The next ``count`` occurrences not yet over (one on now counts), up to ``days`` ahead."""
+    found: list[Occurrence] = []
+    # A started occurrence may have begun yesterday (past midnight), so look one day back.
+    first = now.date() - timedelta(days=1)
+    last_day = now.date() + timedelta(days=days)
+    while first <= last_day and len(found) < count:
+        last = min(first + timedelta(days=90), last_day)
+        found += [
+            o for o in occurrences_between(activity, first, last) if (o.end or o.start) >= now
+        ]
+        first = last + timedelta(days=1)
+    return found[:count]
 
 
 def last_date(activity: Activity) -> date | None:
