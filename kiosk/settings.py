@@ -111,6 +111,12 @@ class PrinterSection:
         "Printer adapter: fake, emulator, serial, usb, network or file.",
         choices=("fake", "emulator", "serial", "usb", "network", "file"),
     )
+    device: str = setting(
+        "", "Printer device: /dev/serial0, /dev/ttyUSB0, /dev/usb/lp0 or host:port."
+    )
+    baud: int = setting(19200, "Serial speed of the printer (bits per second).", minimum=1200)
+    profile: str = setting("", "Printer model profile (python-escpos name). Empty: generic.")
+    width_mm: int = setting(80, "Paper width in millimetres.", choices=(58, 80))
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,14 @@ class GpioSection:
 @dataclass(frozen=True)
 class UploadSection:
     hub_url: str = setting("", "Hub address for the nightly counts (https://...). Empty: off.")
+    key_id: str = setting("", "Id of this kiosk's signing key, as enrolled at the hub.")
+
+
+@dataclass(frozen=True)
+class NetworkSection:
+    wifi_ssid: str = setting("", "Wi-Fi network name. Empty: no Wi-Fi is set up (cable only).")
+    wifi_password: str = setting("", "Wi-Fi password (WPA2/WPA3). Empty: an open network.")
+    wifi_country: str = setting("FI", "Two-letter country code for the Wi-Fi radio rules.")
 
 
 @dataclass(frozen=True)
@@ -145,6 +159,7 @@ class Settings:
     selftest: SelftestSection = field(default_factory=SelftestSection)
     gpio: GpioSection = field(default_factory=GpioSection)
     upload: UploadSection = field(default_factory=UploadSection)
+    network: NetworkSection = field(default_factory=NetworkSection)
     log: LogSection = field(default_factory=LogSection)
     # Where the values came from, for messages and the staff screen (not a setting).
     source: str = field(default="defaults", compare=False)
@@ -337,7 +352,9 @@ def load(
             values.setdefault(section, {})[key] = _coerce(info, value, "override")
 
     base = Settings()
-    sections = {name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()}
+    sections = {
+        name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()
+    }
     source = str(path) if path else "defaults"
     return dataclasses.replace(base, source=source, **sections)
 
@@ -386,7 +403,8 @@ def render_docs() -> str:
             "",
             row.help,
             "",
-            f"- type: {kind}; default: `{row.default!r}`" + ("; " + "; ".join(limits) if limits else ""),
+            f"- type: {kind}; default: `{row.default!r}`"
+            + ("; " + "; ".join(limits) if limits else ""),
             f"- environment: `{row.env}`",
             "",
         ]
