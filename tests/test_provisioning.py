@@ -306,3 +306,36 @@ def test_card_with_several_kiosks_needs_only(
 
 def test_is_root_reflects_the_process() -> None:
     assert cli._is_root() == (os.geteuid() == 0)
+
+
+ADD_DATA = Path(__file__).resolve().parent.parent / "provisioning/pi-gen/add-data-partition.sh"
+
+
+@needs_tools
+@pytest.mark.skipif(shutil.which("debugfs") is None, reason="debugfs missing (e2fsprogs)")
+def test_data_partition_is_appended_and_cards_still_provision(golden: Path, tmp_path: Path) -> None:
+    img = tmp_path / "with-data.img"
+    shutil.copyfile(golden, img)
+    subprocess.run(["sh", str(ADD_DATA), str(img), "8"], check=True, capture_output=True)
+    table = json.loads(
+        subprocess.run(["sfdisk", "--json", str(img)], capture_output=True, check=True).stdout
+    )["partitiontable"]["partitions"]
+    assert len(table) == 3
+    data = table[2]
+    assert data["start"] % 8192 == 0 and data["start"] >= ROOT_START + ROOT_SECTORS
+    stats = subprocess.run(
+        ["debugfs", "-R", "stats", f"{img}?offset={data['start'] * 512}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Filesystem volume name:   kioskdata" in stats
+    # Running it again would add a fourth partition: refused.
+    again = subprocess.run(["sh", str(ADD_DATA), str(img)], capture_output=True, text=True)
+    assert again.returncode == 1 and "expected 2 partitions" in again.stderr
+
+    csv = tmp_path / "one.csv"
+    csv.write_text("id,name\nk-000020,Data\n")
+    out = tmp_path / "cards"
+    assert provision("--image", str(img), "--kiosks", str(csv), "--out", str(out)) == 0
+    assert load_card_settings(out / "k-000020.img", tmp_path).kiosk.id == "k-000020"

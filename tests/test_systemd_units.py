@@ -23,6 +23,7 @@ IMAGE_ONLY_COMMANDS = {
     "/opt/kiosk/venv/bin/python",
     "/usr/bin/cage",
     "/usr/bin/chromium",
+    "/usr/local/sbin/kiosk-growdata",
 }
 MISSING_COMMAND = re.compile(r"^\S+: Command (\S+) is not executable: No such file or directory$")
 
