@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import stat
 from pathlib import Path
 
@@ -147,3 +148,16 @@ def test_unknown_time_zone_is_a_config_error(layout: dict[str, Path]) -> None:
     (layout["boot"] / "kiosk.toml").write_text('[kiosk]\ntimezone = "Mars/Olympus"\n')
     assert job(layout).apply() is False
     assert "Mars/Olympus" in (read_config_error(layout["run"] / "config-error.txt") or "")
+
+
+def test_command_registers_on_the_main_parser(layout: dict[str, Path]) -> None:
+    parser = argparse.ArgumentParser(prog="kiosk")
+    bootconfig.add_parser(parser.add_subparsers(dest="command"))
+    (layout["boot"] / "kiosk.toml").write_text('[kiosk]\nid = "k-000003"\n')
+    args = parser.parse_args(
+        ["apply-boot-config", "--boot", str(layout["boot"]), "--data-dir", str(layout["data"]),
+         "--root", str(layout["root"]), "--error-file", str(layout["run"] / "e.txt"), "--dry-run"]
+    )  # fmt: skip
+    assert args.command == "apply-boot-config"
+    assert bootconfig.run(args) == 0
+    assert not (layout["root"] / "etc").exists()
