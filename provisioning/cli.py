@@ -82,9 +82,12 @@ def write_images(
         raise ProvisionError(
             "output exists (use --force to replace): " + ", ".join(str(p) for p in existing)
         )
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     base = source
     made: list[Path] = []
+    finished: list[Path] = []
+    ok = False
     try:
         if image.is_xz(source):
             base = out / f".{source.name}.base.partial"
@@ -103,11 +106,19 @@ def write_images(
                 image.copy_image(base, partial, bar.update)
             personalise(partial, part, configs[kiosk.id], render.private_pem(key))
             os.replace(partial, out / f"{kiosk.id}.img")
+            finished.append(out / f"{kiosk.id}.img")
             entries.append(render.enrollment_entry(kiosk, key))
         _atomic_write(out / ENROLLMENT, render.enrollment_json(entries))
+        ok = True
     finally:
         for path in made:
             path.unlink(missing_ok=True)
+        if not ok:
+            # Images finished in this run would have no enrollment: remove them.
+            for path in finished:
+                path.unlink(missing_ok=True)
+            if created and not any(out.iterdir()):
+                out.rmdir()
     return outputs
 
 

@@ -339,3 +339,35 @@ def test_data_partition_is_appended_and_cards_still_provision(golden: Path, tmp_
     out = tmp_path / "cards"
     assert provision("--image", str(img), "--kiosks", str(csv), "--out", str(out)) == 0
     assert load_card_settings(out / "k-000020.img", tmp_path).kiosk.id == "k-000020"
+
+
+@needs_tools
+def test_an_image_without_a_boot_partition_writes_nothing(tmp_path: Path) -> None:
+    img = tmp_path / "blank.img"
+    with img.open("wb") as fh:
+        fh.truncate(4 * MIB)
+    sh("sfdisk", "-q", str(img), stdin="label: dos\nstart=2048, type=83\n")
+    csv = tmp_path / "one.csv"
+    csv.write_text("id,name\nk-000009,Yhdeksän\n")
+    out = tmp_path / "cards"
+    assert provision("--image", str(img), "--kiosks", str(csv), "--out", str(out)) == 1
+    assert not out.exists()
+
+
+@needs_tools
+def test_a_failure_midway_removes_this_runs_images(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = cli.personalise
+
+    def flaky(*args: object, **kw: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise image.ImageError("card full")
+        real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "personalise", flaky)
+    out = tmp_path / "cards"
+    assert provision("--image", str(golden), "--kiosks", str(EXAMPLE), "--out", str(out)) == 1
+    assert not out.exists()
