@@ -62,7 +62,11 @@ def read_config_error(path: Path = CONFIG_ERROR_FILE) -> str | None:
 
 
 def _run(cmd: Sequence[str]) -> None:
-    subprocess.run(list(cmd), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        subprocess.run(list(cmd), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        # A missing tool (iw) must not stop the boot; the radio keeps its default rules.
+        print(f"warning: {cmd[0]}: {exc.strerror}", file=sys.stderr)
 
 
 @dataclass
@@ -195,14 +199,21 @@ class BootConfig:
         else:
             self._remove(self.error_file)
 
+    def _step(self, name: str, step: Callable[[], None]) -> None:
+        # One failing step (a full disk, a read-only file) must not skip the others.
+        try:
+            step()
+        except OSError as exc:
+            self.errors.append(f"{name}: {exc}")
+
     def apply(self) -> bool:
         """Do every step; True when the configuration was good."""
-        self.move_key()
+        self._step("moving the key", self.move_key)
         settings = self.load_settings()
         if settings is not None:
-            self.apply_wifi(settings)
-            self.apply_timezone(settings)
-        self.report_errors()
+            self._step("Wi-Fi", lambda: self.apply_wifi(settings))
+            self._step("time zone", lambda: self.apply_timezone(settings))
+        self._step("error message", self.report_errors)
         return not self.errors
 
 

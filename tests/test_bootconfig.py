@@ -161,3 +161,17 @@ def test_command_registers_on_the_main_parser(layout: dict[str, Path]) -> None:
     assert args.command == "apply-boot-config"
     assert bootconfig.run(args) == 0
     assert not (layout["root"] / "etc").exists()
+
+
+def test_a_missing_tool_does_not_stop_the_boot(capsys: pytest.CaptureFixture[str]) -> None:
+    bootconfig._run(["no-such-tool-for-the-kiosk", "reg", "set", "FI"])
+    assert "no-such-tool-for-the-kiosk" in capsys.readouterr().err
+
+
+def test_a_failing_step_is_reported_and_the_rest_still_runs(layout: dict[str, Path]) -> None:
+    (layout["boot"] / "kiosk.toml").write_text(GOOD)
+    blocked = layout["root"] / "etc"
+    blocked.write_text("a file where /etc should be")
+    assert job(layout).apply() is False
+    message = read_config_error(layout["run"] / "config-error.txt") or ""
+    assert "Wi-Fi" in message and "time zone" in message

@@ -32,6 +32,12 @@ mount -t sysfs sys "${root}/sys"
 mount --bind /dev "${root}/dev"
 mount --bind /dev/pts "${root}/dev/pts"
 cp /etc/resolv.conf "${root}/etc/resolv.conf"
+# The build machine's CA bundle, for pip behind a TLS-inspecting proxy.
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+	cp /etc/ssl/certs/ca-certificates.crt "${root}/etc/ssl/certs/build-host-ca.crt"
+	export PIP_CERT=/etc/ssl/certs/build-host-ca.crt
+	export SSL_CERT_FILE="${PIP_CERT}" REQUESTS_CA_BUNDLE="${PIP_CERT}"
+fi
 
 if [ "${FULL:-0}" = 1 ]; then
 	chroot "${root}" apt-get update -qq
@@ -45,7 +51,12 @@ fi
 
 rm -rf "${stage}"
 cp -r "${here}/stage-kiosk" "${stage}"
-git -C "${repo}" archive --format=tar.gz -o "${stage}/01-app/files/kiosk-src.tar.gz" HEAD
+# SRC_TARBALL: check another source tree (as build.sh would pack it) instead of HEAD.
+if [ -n "${SRC_TARBALL:-}" ]; then
+	cp "${SRC_TARBALL}" "${stage}/01-app/files/kiosk-src.tar.gz"
+else
+	git -C "${repo}" archive --format=tar.gz -o "${stage}/01-app/files/kiosk-src.tar.gz" HEAD
+fi
 
 # Stand-ins for what pi-gen's earlier stages provide.
 install -d "${root}/boot/firmware"
