@@ -157,6 +157,10 @@ def write_card(
         raise ProvisionError(f"{device}: not a block device (expected e.g. /dev/sdb)")
     if _mounted(device):
         raise ProvisionError(f"{device}: a partition of it is mounted; unmount it first")
+    with device.open("rb") as fh:
+        capacity = fh.seek(0, os.SEEK_END)
+    if not image.is_xz(source) and source.stat().st_size > capacity:
+        raise ProvisionError(f"{device}: the card is smaller than the image")
     enrollment = out / f"enrollment-{kiosk.id}.json"
     if enrollment.exists() and not force:
         raise ProvisionError(f"output exists (use --force to replace): {enrollment}")
@@ -234,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("  " + problem, file=sys.stderr)
         return 1
     except (ProvisionError, image.ImageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # A full disk, a card pulled out, a folder without write permission.
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

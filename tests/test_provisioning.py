@@ -286,12 +286,18 @@ def test_card_write_stops_without_confirmation(
     csv, img = one_kiosk
     kiosk = read(csv)[0]
     target = tmp_path / "pretend-card"
-    target.write_bytes(b"keep me")
+    target.write_bytes(b"keep me" * 1000)
     with pytest.raises(cli.ProvisionError, match="not confirmed"):
         cli.write_card(img, kiosk, "", target, tmp_path / "o", yes=False, force=False,
                        ask=lambda prompt: "no")  # fmt: skip
-    assert target.read_bytes() == b"keep me"
+    assert target.read_bytes() == b"keep me" * 1000
     assert not (tmp_path / "o").exists()
+
+    small = tmp_path / "small-card"
+    small.write_bytes(b"keep me")
+    with pytest.raises(cli.ProvisionError, match="smaller than the image"):
+        cli.write_card(img, kiosk, "", small, tmp_path / "o", yes=True, force=False)
+    assert small.read_bytes() == b"keep me"
 
 
 @needs_tools
