@@ -50,21 +50,22 @@ def heartbeat_time(path: Path) -> float | None:
 
 
 def unit_started(unit: str) -> float | None:
-    """Wall-clock start of an active unit, from ``systemctl show``, or None."""
+    """Wall-clock start of an active unit, or None when it is not running.
+
+    systemd's monotonic start time is used and converted here, so the result does
+    not depend on how systemctl formats wall-clock timestamps.
+    """
+    active = subprocess.run(["systemctl", "is-active", "--quiet", unit], check=False)
     result = subprocess.run(
-        ["systemctl", "show", "--timestamp=unix", "-P", "ActiveEnterTimestamp", unit],
+        ["systemctl", "show", "-P", "ActiveEnterTimestampMonotonic", unit],
         capture_output=True,
         text=True,
         check=False,
     )
-    active = subprocess.run(["systemctl", "is-active", "--quiet", unit], check=False)
-    value = result.stdout.strip().lstrip("@")
-    if active.returncode != 0 or not value:
+    value = result.stdout.strip()
+    if active.returncode != 0 or not value.isdigit() or int(value) == 0:
         return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+    return time.time() - (time.monotonic() - int(value) / 1_000_000)
 
 
 def restart(unit: str) -> None:
