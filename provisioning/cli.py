@@ -102,6 +102,9 @@ def write_images(
             partial = out / f"{kiosk.id}.img.partial"
             made.append(partial)
             key = render.new_key()
+            # The image will hold the private key: readable by the coordinator only.
+            partial.touch(mode=0o600)
+            os.chmod(partial, 0o600)
             with _bar(size, kiosk.id) as bar:
                 image.copy_image(base, partial, bar.update)
             personalise(partial, part, configs[kiosk.id], render.private_pem(key))

@@ -106,6 +106,7 @@ def test_three_kiosks_from_the_example(golden: Path, tmp_path: Path) -> None:
         )
         assert base64.b64encode(raw).decode() == entry["public_key"]
         keys.add(entry["public_key"])
+        assert card.stat().st_mode & 0o077 == 0
         # The rest of the card is the golden image, untouched.
         assert image.fat_read(card, part, "cmdline.txt").startswith(b"console=tty1")
         root = (ROOT_START * 512, ROOT_SECTORS * 512)
