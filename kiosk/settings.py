@@ -226,6 +226,14 @@ class DisplaySection:
 @dataclass(frozen=True)
 class UploadSection:
     hub_url: str = setting("", "Hub address for the nightly counts (https://...). Empty: off.")
+    key_id: str = setting("", "Id of this kiosk's signing key, as enrolled at the hub.")
+
+
+@dataclass(frozen=True)
+class NetworkSection:
+    wifi_ssid: str = setting("", "Wi-Fi network name. Empty: no Wi-Fi is set up (cable only).")
+    wifi_password: str = setting("", "Wi-Fi password (WPA2/WPA3). Empty: an open network.")
+    wifi_country: str = setting("FI", "Two-letter country code for the Wi-Fi radio rules.")
 
 
 @dataclass(frozen=True)
@@ -246,6 +254,7 @@ class Settings:
     gpio: GpioSection = field(default_factory=GpioSection)
     display: DisplaySection = field(default_factory=DisplaySection)
     upload: UploadSection = field(default_factory=UploadSection)
+    network: NetworkSection = field(default_factory=NetworkSection)
     log: LogSection = field(default_factory=LogSection)
     # Where the values came from, for messages and the staff screen (not a setting).
     source: str = field(default="defaults", compare=False)

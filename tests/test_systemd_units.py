@@ -1,0 +1,167 @@
+"""The appliance's systemd units: valid syntax, hardened web service, sane timers.
+
+``systemd-analyze verify`` checks each unit as systemd itself would load it. It
+also reports commands that do not exist on this machine (the kiosk's venv, cage);
+exactly those messages are accepted, anything else fails the test.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+UNITS_DIR = Path(__file__).resolve().parent.parent / "systemd"
+UNITS = sorted(p for p in UNITS_DIR.iterdir() if p.suffix in {".service", ".timer"})
+# Installed in the image, absent on a build machine.
+IMAGE_ONLY_COMMANDS = {
+    "/opt/kiosk/venv/bin/kiosk",
+    "/opt/kiosk/venv/bin/python",
+    "/usr/bin/cage",
+    "/usr/bin/chromium",
+    "/usr/local/sbin/kiosk-growdata",
+}
+MISSING_COMMAND = re.compile(r"^\S+: Command (\S+) is not executable: No such file or directory$")
+
+needs_analyze = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze not installed (Debian package systemd; make system-deps)",
+)
+
+
+def unexpected_verify_messages(output: str) -> list[str]:
+    bad = []
+    for line in output.splitlines():
+        match = MISSING_COMMAND.match(line.strip())
+        if line.strip() and not (match and match.group(1) in IMAGE_ONLY_COMMANDS):
+            bad.append(line)
+    return bad
+
+
+def verify(path: Path) -> list[str]:
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    return unexpected_verify_messages(result.stdout + result.stderr)
+
+
+def test_there_are_units_to_check() -> None:
+    names = {p.name for p in UNITS}
+    assert {
+        "kiosk-web.service",
+        "kiosk-browser.service",
+        "kiosk-config.service",
+        "kiosk-upload.service",
+        "kiosk-upload.timer",
+        "kiosk-upload-retry.timer",
+        "kiosk-browser-watch.service",
+        "kiosk-browser-watch.timer",
+    } <= names
+
+
+@needs_analyze
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
+def test_unit_verifies(unit: Path) -> None:
+    assert verify(unit) == []
+
+
+@needs_analyze
+def test_verify_catches_a_broken_unit(tmp_path: Path) -> None:
+    broken = tmp_path / "kiosk-web.service"
+    text = (UNITS_DIR / "kiosk-web.service").read_text()
+    broken.write_text(text.replace("Restart=always", "Restart=sometimes\nFrobnicate=yes"))
+    problems = verify(broken)
+    assert any("Frobnicate" in p for p in problems)
+    assert any("sometimes" in p for p in problems)
+
+
+def test_filter_accepts_only_image_only_commands() -> None:
+    ok = "kiosk-web.service: Command /usr/bin/cage is not executable: No such file or directory"
+    other = "x.service: Command /usr/bin/rm is not executable: No such file or directory"
+    assert unexpected_verify_messages(ok) == []
+    assert unexpected_verify_messages(other) == [other]
+
+
+@needs_analyze
+def test_web_service_exposure_is_below_four(capsys: pytest.CaptureFixture[str]) -> None:
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", str(UNITS_DIR / "kiosk-web.service")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if "--offline" in result.stderr and "unrecognized" in result.stderr:
+        pytest.skip("systemd-analyze security --offline needs systemd 250 or newer")
+    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", result.stdout)
+    assert match, result.stdout + result.stderr
+    exposure = float(match.group(1))
+    with capsys.disabled():
+        print(f"\nkiosk-web.service exposure (systemd-analyze security): {exposure}")
+    assert exposure < 4.0
+
+
+def test_no_trailing_comments() -> None:
+    # systemd reads "Key=value # note" as the value "value # note".
+    files = [*UNITS, *UNITS_DIR.glob("*.conf.d/*.conf")]
+    for path in files:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith(("#", ";")):
+                assert " #" not in stripped, f"{path.name}:{number}: trailing comment"
+
+
+def read_ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(path)
+    return parser
+
+
+def test_hardware_watchdog_is_at_most_fifteen_seconds() -> None:
+    conf = read_ini(UNITS_DIR / "system.conf.d" / "kiosk-watchdog.conf")
+    assert 0 < int(conf["Manager"]["RuntimeWatchdogSec"]) <= 15
+    assert conf["Manager"]["RebootWatchdogSec"]
+
+
+def test_journal_is_volatile() -> None:
+    conf = read_ini(UNITS_DIR / "journald.conf.d" / "kiosk.conf")
+    assert conf["Journal"]["Storage"] == "volatile"
+
+
+def test_nightly_timer_settings() -> None:
+    timer = read_ini(UNITS_DIR / "kiosk-upload.timer")["Timer"]
+    assert timer["OnCalendar"].endswith("02:30:00 Europe/Helsinki")
+    assert timer["FixedRandomDelay"] == "true"
+    assert timer["Persistent"] == "true"
+    assert timer["RandomizedDelaySec"]
+
+
+def test_web_service_is_notify_with_watchdog() -> None:
+    service = read_ini(UNITS_DIR / "kiosk-web.service")["Service"]
+    assert service["Type"] == "notify"
+    assert service["WatchdogSec"]
+    assert service["User"] == "kiosk"
+
+
+def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
+    text = (UNITS_DIR / "kiosk-browser.service").read_text()
+    for flag in (
+        "--kiosk",
+        "--hide-crash-restore-bubble",
+        "--noerrdialogs",
+        "--no-first-run",
+        "--disable-pinch",
+        "--overscroll-history-navigation=0",
+        "--user-data-dir=${RUNTIME_DIRECTORY}",
+    ):
+        assert flag in text
+    assert "RuntimeDirectory=kiosk-browser" in text
