@@ -16,7 +16,8 @@ Quirks:
 * An unknown column is an error: a typo such as ``wifi_sid`` would otherwise
   silently provision kiosks without Wi-Fi.
 * The printer kind follows from the port unless ``printer_kind`` is given:
-  ``/dev/usb/lp*`` is usb, other ``/dev/...`` serial, ``host:port`` network.
+  ``/dev/usb/lp*`` is file (the kernel's printer device), other ``/dev/...``
+  serial, ``host:port`` network.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def _kind_for_port(port: str) -> str:
     if not port:
         return "fake"
     if port.startswith("/dev/usb/lp"):
-        return "usb"
+        # The kernel's usblp device file: the kiosk writes slips to it ("file" kind).
+        return "file"
     if port.startswith("/dev/"):
         return "serial"
     return "network"

@@ -79,7 +79,14 @@ def kiosk_toml(kiosk: KioskRow, made: date) -> str:
         },
     )
     printer: dict[str, Any] = {"kind": kiosk.printer_kind}
-    if kiosk.printer_port:
+    if kiosk.printer_port and kiosk.printer_kind == "file":
+        printer["file_path"] = kiosk.printer_port
+    elif kiosk.printer_port and kiosk.printer_kind == "network":
+        host, _, port = kiosk.printer_port.rpartition(":")
+        printer["host"] = host or kiosk.printer_port
+        if port.isdigit():
+            printer["port"] = int(port)
+    elif kiosk.printer_port:
         printer["device"] = kiosk.printer_port
     if kiosk.printer_kind == "serial":
         printer["baud"] = kiosk.printer_baud
@@ -90,6 +97,9 @@ def kiosk_toml(kiosk: KioskRow, made: date) -> str:
     pins = {GPIO_KEYS[name]: pin for name, pin in kiosk.gpio.items()}
     # GPIO is switched on only when this version can be told which pins to use.
     gpio: dict[str, Any] = {"enabled": any(("gpio", key) in known for key in pins), **pins}
+    if gpio["enabled"]:
+        # lgpio works on every Pi from 3 to 5 and needs only /dev/gpiochip* (the unit allows that).
+        gpio["pin_factory"] = "lgpio"
     section("gpio", gpio)
     section("upload", {"hub_url": kiosk.hub_url, "key_id": kiosk.key_id})
     section(

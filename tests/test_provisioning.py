@@ -219,7 +219,7 @@ def test_example_csv_is_valid_input() -> None:
     kiosks = parse(EXAMPLE.read_text(encoding="utf-8"), today=date(2026, 11, 23))
     assert [k.id for k in kiosks] == ["k-000001", "k-000002", "k-000003"]
     assert kiosks[0].key_id == "2026-11-a"
-    assert kiosks[1].printer_kind == "usb"
+    assert kiosks[1].printer_kind == "file"
     assert cli.check_configs(kiosks, date(2026, 11, 23)).keys() == {k.id for k in kiosks}
 
 
