@@ -17,6 +17,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from kiosk import __version__, device_wiring
+from kiosk.bootconfig import read_config_error
 from kiosk.catalog.store import Catalog
 from kiosk.context import Services
 from kiosk.events import EventLog
@@ -42,13 +43,21 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-def create_app(settings: Settings | None = None, *, memory: bool = False) -> Flask:
-    """Build the kiosk app. ``memory=True`` keeps the database and log in RAM (tests)."""
+def create_app(
+    settings: Settings | None = None, *, memory: bool = False, config_error: str | None = None
+) -> Flask:
+    """Build the kiosk app. ``memory=True`` keeps the database and log in RAM (tests).
+
+    ``config_error`` (or the error kiosk-config.service left at boot) puts the
+    kiosk in configuration-error mode: every screen explains the problem.
+    """
     settings = settings or Settings()
+    config_error = config_error or read_config_error()
     try:
         parse_hours(settings.staff.present_hours)
     except ValueError as exc:
-        raise ConfigError(f"{settings.source}: setting 'staff.present_hours': {exc}") from None
+        if config_error is None:
+            raise ConfigError(f"{settings.source}: setting 'staff.present_hours': {exc}") from None
 
     app = Flask(
         __name__,
@@ -108,6 +117,9 @@ def create_app(settings: Settings | None = None, *, memory: bool = False) -> Fla
     app.register_blueprint(print_bp)
     app.register_blueprint(selftest_placeholder.bp)
     security.init_app(app)
+    if config_error:
+        show_config_error(app, config_error)
+        events.error("config", config_error)
 
     @app.teardown_appcontext
     def _close_db(_exc: BaseException | None) -> None:
@@ -116,6 +128,20 @@ def create_app(settings: Settings | None = None, *, memory: bool = False) -> Fla
 
     events.info("start", f"kiosk {__version__} started; catalogue: {catalog.source}")
     return app
+
+
+def show_config_error(app: Flask, message: str) -> None:
+    """Answer every screen with the configuration error, and /healthz with its status."""
+
+    @app.before_request
+    def _config_error() -> tuple[str | dict[str, str], int] | None:
+        from flask import render_template, request
+
+        if request.endpoint == "static":
+            return None
+        if request.endpoint == "public.healthz":
+            return {"status": "config-error", "error": message}, 503
+        return render_template("config_error.html", message=message), 503
 
 
 def open_catalog(settings: Settings) -> Catalog:

@@ -18,10 +18,28 @@ from kiosk.settings import ConfigError, Settings, load, render_docs, render_exam
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
+def _web_alive(host: str, port: int) -> Callable[[], bool]:
+    """A check that goes through the real request path, not just a thread flag."""
+
+    def check() -> bool:
+        import http.client
+
+        target = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        conn = http.client.HTTPConnection(target, port, timeout=3)
+        try:
+            conn.request("GET", "/healthz")
+            return conn.getresponse().status == 200
+        finally:
+            conn.close()
+
+    return check
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from waitress import create_server
 
     from kiosk.app import create_app
+    from kiosk.watchdog import Watchdog
 
     overrides: dict[str, dict[str, object]] = {}
     if args.host:
@@ -30,7 +48,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         overrides.setdefault("web", {})["port"] = args.port
     if overrides:
         settings = settings.replace(**overrides)
-    app = create_app(settings)
+    app = create_app(settings, config_error=getattr(args, "config_error", None))
     server = create_server(
         app,
         host=settings.web.host,
@@ -40,11 +58,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     )
     host, port = settings.web.host, server.effective_port
     print(f"Kiosk running: open http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    if settings.kiosk.demo:
+        print(f"Printed slips appear in {settings.kiosk.data_dir}/slips/", flush=True)
+    svc = app.extensions["kiosk"]
+    checks = [_web_alive(host, port)]
+    if "print_queue" in svc.extra:
+        checks.append(svc.extra["print_queue"].is_alive)
+    # READY once bound; WATCHDOG pings only while the web loop and print worker answer.
+    watchdog = Watchdog(checks)
+    watchdog.start()
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        watchdog.stop()
         app.extensions["kiosk"].events.info("stop", "kiosk stopped")
         app.extensions["kiosk"].close()
     return 0
@@ -106,8 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     doc = sub.add_parser("settings-doc", help="print docs/configuration.md")
     doc.set_defaults(handler=_settings_doc, no_settings=True)
 
-    from kiosk import print_cli
+    from kiosk import bootconfig, print_cli
 
+    bootconfig.add_parser(sub)
+    sub.choices["apply-boot-config"].set_defaults(
+        handler=lambda a, _s: bootconfig.run(a), no_settings=True
+    )
     print_cli.add_parser(sub)
     sub.choices["print-slip"].set_defaults(handler=_print_slip)
 
@@ -135,7 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load(config, overrides=DEMO if demo else None, use_candidates=not demo)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
+        if args.command != "serve":
+            return 2
+        # The kiosk never shows a blank screen: serve the configuration-error page.
+        args.config_error = str(exc)
+        settings = Settings()
     try:
         return int(args.handler(args, settings))
     except OSError as exc:

@@ -108,6 +108,10 @@ class PrintQueue:
             self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
             self._thread.start()
 
+    def is_alive(self) -> bool:
+        """The worker thread runs (for the service watchdog)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         if self._thread is not None:
             self._queue.put(None)

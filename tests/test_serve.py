@@ -1,0 +1,101 @@
+"""`kiosk serve` as systemd runs it: READY and watchdog pings, and the error page."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode()
+    finally:
+        conn.close()
+
+
+def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"kiosk serve exited with {proc.returncode}")
+        try:
+            get(port, "/healthz")
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("kiosk serve did not answer")
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[tuple[Path, int, dict[str, str]]]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["KIOSK_KIOSK_DATA_DIR"] = str(tmp_path / "data")
+    yield tmp_path, port, env
+
+
+def run_kiosk(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_ready_and_watchdog_pings_reach_systemd(serve: tuple[Path, int, dict[str, str]]) -> None:
+    tmp, port, env = serve
+    sock_path = tmp / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(sock_path))
+    sock.settimeout(10)
+    env.update(NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="1000000")
+    proc = run_kiosk(["serve", "--port", str(port)], env)
+    try:
+        messages: list[str] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (
+            "READY=1" in messages and messages.count("WATCHDOG=1") >= 2
+        ):
+            messages.append(sock.recv(256).decode())
+        assert "READY=1" in messages
+        assert messages.count("WATCHDOG=1") >= 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        sock.close()
+
+
+def test_bad_config_serves_an_error_page_not_a_blank_screen(
+    serve: tuple[Path, int, dict[str, str]],
+) -> None:
+    tmp, port, env = serve
+    bad = tmp / "kiosk.toml"
+    bad.write_text("[web]\nprot = 1\n")
+    proc = run_kiosk(["serve", "--config", str(bad), "--port", str(port)], env)
+    try:
+        wait_up(port, proc)
+        status, body = get(port, "/")
+        assert status == 503 and "web.prot" in body and "kiosk.toml" in body
+        status, body = get(port, "/healthz")
+        assert status == 503 and "config-error" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
