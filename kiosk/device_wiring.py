@@ -8,11 +8,12 @@ polling :class:`~kiosk.devices.ScreenSignals` through ``GET /signals``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hardware.gpio import make_pin_factory
 from kiosk.context import Services
-from kiosk.devices import Devices, EventPump, ScreenSignals, build_devices, standard_pump
+
+if TYPE_CHECKING:
+    from kiosk.devices import Devices, EventPump, ScreenSignals
 
 
 @dataclass
@@ -39,6 +40,10 @@ def wire(svc: Services) -> DevicePart | None:
     settings = svc.settings
     if not settings.gpio.enabled:
         return None
+    # gpiozero takes a noticeable part of a Pi's start-up: import it only when used.
+    from hardware.gpio import make_pin_factory
+    from kiosk.devices import ScreenSignals, build_devices, standard_pump
+
     factory = make_pin_factory(settings.gpio.pin_factory)
     devices = build_devices(settings.gpio, settings.display, pin_factory=factory)
     signals = ScreenSignals()

@@ -101,12 +101,34 @@ class PrintQueue:
         self._ids = itertools.count(1)
         self._thread: threading.Thread | None = None
         self._last_reason: str | None = None
+        self._sensor_low = False  # the GPIO paper-low sensor, when one is wired
 
     # --- lifecycle -----------------------------------------------------------------
     def start(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
             self._thread.start()
+
+    def paper_sensor(self, low: bool) -> None:
+        """The GPIO paper-low sensor's reading (printers without a near-end status)."""
+        self._sensor_low = low
+
+    def printer_state(self) -> str:
+        """The state the staff screen and the status light show, sensor included."""
+        if self._sensor_low and self.state in (
+            PrinterState.READY,
+            PrinterState.UNKNOWN,
+        ):
+            return PrinterState.PAPER_NEAR_END.value
+        return str(self.state.value)
+
+    def health(self) -> dict[str, object]:
+        """For /healthz: printer state, paper left and whether the worker runs."""
+        return {
+            "state": self.printer_state(),
+            "paper_left_percent": self.paper().left_percent,
+            "worker": self.is_alive(),
+        }
 
     def is_alive(self) -> bool:
         """The worker thread runs (for the service watchdog)."""

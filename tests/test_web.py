@@ -150,6 +150,16 @@ def test_healthz(client: FlaskClient) -> None:
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["version"]
     assert body["catalogue"]["source"] == "demo" and body["catalogue"]["activities"] >= 30
+    assert body["printer"]["worker"] is True and body["printer"]["paper_left_percent"] == 100
+
+
+def test_paper_low_sensor_feeds_the_printer_state(services: Services) -> None:
+    queue = services.extra["print_queue"]
+    assert queue.printer_state() == "unknown"
+    queue.paper_sensor(True)
+    assert queue.printer_state() == "paper_near_end"
+    queue.paper_sensor(False)
+    assert queue.printer_state() == "unknown"
 
 
 def test_every_message_is_translated() -> None:

@@ -40,6 +40,7 @@ from kiosk.web import labels
 bp = Blueprint("public", __name__)
 
 TOGGLES = ("large_text", "high_contrast")
+HEALTH_NAMES = {"print_queue": "printer"}
 # Endpoints that do not begin a visit: the idle start screen and machine endpoints.
 NOT_A_VISIT = {
     "public.start",
@@ -227,5 +228,5 @@ def healthz() -> Response:
     for name, part in svc.extra.items():
         state = getattr(part, "health", None)
         if callable(state):
-            body[name] = state()
+            body[HEALTH_NAMES.get(name, name)] = state()
     return jsonify(body)
