@@ -158,6 +158,8 @@ def _date(value: str, text: str) -> date:
             return date(y, mo, d)
         return date.fromisoformat(value)
     except ValueError:
+        if value == text.strip():
+            raise TimesError(f"'{value}' is not a date") from None
         raise TimesError(f"'{text.strip()}': {value} is not a date") from None
 
 
