@@ -25,7 +25,14 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from kiosk.catalog.apply import Preview, apply, preview
-from kiosk.catalog.importers import SUPPORTED_EXTENSIONS, Limits, ParseResult, Problem, parse
+from kiosk.catalog.importers import (
+    SUPPORTED_EXTENSIONS,
+    Limits,
+    ParseResult,
+    Problem,
+    detect_format,
+    parse,
+)
 from kiosk.catalog.importers.linkedevents import parse_linked_events
 from kiosk.events import EventLog
 from kiosk.settings import Settings
@@ -89,12 +96,13 @@ def _load_url(url: str, settings: Settings, limits: Limits, day: date, fetch: Fe
         body = fetch(url, timeout, limits.max_bytes)
     except Exception as e:  # timeouts, DNS, TLS, HTTP errors: all mean "not now"
         return failed(f"could not fetch: {type(e).__name__}: {str(e)[:120]}")
-    result = parse(body, name=url, source=url, limits=limits, today=day)
-    head = body[:64].lstrip()
-    if not head.startswith(b"{") or result.problems:
-        return result
-    # A Linked Events page: follow meta.next, on the same host only.
-    pages: list[Any] = [json.loads(body.decode("utf-8-sig"))]
+    if detect_format(url, body) != "json":
+        return parse(body, name=url, source=url, limits=limits, today=day)
+    # Linked Events: follow meta.next, on the same host only.
+    try:
+        pages: list[Any] = [json.loads(body.decode("utf-8-sig"))]
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        return failed(f"not valid JSON: {str(e)[:80]}")
     host = urlsplit(url).netloc
     while isinstance(pages[-1], dict) and isinstance(pages[-1].get("meta"), dict):
         following = pages[-1]["meta"].get("next")
@@ -106,7 +114,9 @@ def _load_url(url: str, settings: Settings, limits: Limits, day: date, fetch: Fe
         if len(pages) >= limits.max_pages:
             return failed(f"more than {limits.max_pages} pages; narrow the feed's query")
         try:
-            pages.append(json.loads(fetch(following, timeout, limits.max_bytes)))
+            pages.append(
+                json.loads(fetch(following, timeout, limits.max_bytes).decode("utf-8-sig"))
+            )
         except Exception as e:
             return failed(f"could not fetch {following[:120]}: {type(e).__name__}")
     return parse_linked_events(pages, file=url, source=url, limits=limits)
