@@ -236,6 +236,13 @@ def _activity(
     lang = lang if lang in ("fi", "sv", "en") else "fi"
     place, _, address = fields["LOCATION"].partition(",")
     organiser = ev.get("ORGANIZER")
+    try:
+        organiser_name = (
+            clean_text(str(organiser.params.get("CN", "")), limits) if organiser is not None else ""
+        )
+    except FieldError as e:
+        problems.append(Problem(file, str(e), item=item, field="ORGANIZER"))
+        return None
     cats: list[str] = []
     raw_cats = ev.get("CATEGORIES")
     for group in raw_cats if isinstance(raw_cats, list) else [raw_cats] if raw_cats else []:
@@ -250,7 +257,7 @@ def _activity(
         categories=tuple(cats),
         place=place.strip(),
         address=address.strip(),
-        organiser=str(organiser.params.get("CN", "")) if organiser is not None else "",
+        organiser=organiser_name,
         url=url,
         source=source,
     )
