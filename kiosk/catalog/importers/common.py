@@ -147,6 +147,8 @@ def is_formula(text: str) -> bool:
 
 def clean_text(raw: str, limits: Limits, *, html: bool = True) -> str:
     """A text field ready for the screen, or FieldError (formula, too long)."""
+    if not raw or raw.isspace():
+        return ""
     if is_formula(raw):
         raise FieldError(f"'{shorten(raw)}' looks like a spreadsheet formula; formulas are refused")
     text = strip_html(raw) if html else _squeeze(raw)
