@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -258,3 +259,41 @@ def test_linked_events_bad_url_is_a_problem() -> None:
     assert messages(r) == [
         "p.json, event 'x:1', 'info_url': 'javascript:alert(1)' is not an http(s) address"
     ]
+
+
+def ics(*lines: str) -> bytes:
+    body = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:a@x", *lines, "END:VEVENT"]
+    return "\r\n".join([*body, "END:VCALENDAR", ""]).encode()
+
+
+def test_ical_events_that_break_the_rules_are_refused_by_name() -> None:
+    twice = ics("SUMMARY:x", "SUMMARY:y", "DTSTART:20261001T100000")
+    r = parse(twice, name="t.ics", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r) == ["t.ics, event 'a@x', 'SUMMARY': appears more than once"]
+    no_start = parse(ics("SUMMARY:x"), name="t.ics", source="t", limits=LIMITS, today=TODAY)
+    assert messages(no_start) == ["t.ics, event 'a@x', 'DTSTART': no start"]
+    bad_rule = ics("SUMMARY:x", "DTSTART:20261001T100000", "RRULE:FREQ=WEEKLY;INTERVAL=x")
+    r = parse(bad_rule, name="t.ics", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r)[0].startswith("t.ics: the recurrences cannot be read")
+
+
+def test_xlsx_zip_bomb_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"<" + b"a" * 20_000_000)
+    small = Limits(max_bytes=100_000)
+    r = parse(buf.getvalue(), name="t.xlsx", source="t", limits=small, today=TODAY)
+    assert messages(r) == ["t.xlsx: the workbook unpacks to too much data"]
+
+
+def test_trailing_blank_xlsx_rows_are_ignored() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["title_fi", "times"])
+    ws.append(["Kahvila", "ti 10-12"])
+    ws.cell(row=5000, column=1).number_format = "@"  # formatted, empty
+    ws.cell(row=5000, column=2).value = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = parse(buf.getvalue(), name="t.xlsx", source="t", limits=Limits(max_rows=5), today=TODAY)
+    assert messages(r) == [] and len(r.activities) == 1

@@ -48,6 +48,10 @@ def _existing(db: object) -> dict[str, tuple[str, str]]:
 
 def _compare(existing: dict[str, tuple[str, str]], source: str, result: ParseResult) -> Preview:
     preview = Preview(errors=list(result.problems), skipped=list(result.skipped))
+    if result.problems:
+        # Rows with problems are missing from result.activities: counting the rest as
+        # added or removed would preview an import that cannot happen.
+        return preview
     if source == DEMO_SOURCE:
         preview.errors.append(Problem(source, "'demo' is reserved for the demo catalogue"))
     incoming = {a.id: a for a in result.activities}

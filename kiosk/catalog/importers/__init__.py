@@ -40,6 +40,17 @@ def detect_format(name: str, data: bytes) -> str | None:
 
 def parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) -> ParseResult:
     """Parse one file or feed body; never raises for bad input."""
+    try:
+        return _parse(data, name=name, source=source, limits=limits, today=today)
+    except Exception as e:
+        # The parsers check what they use; this is the last guard for input shaped in a
+        # way nobody foresaw, so that it is refused with a message, not a traceback.
+        return ParseResult(
+            problems=[Problem(name, f"the file cannot be read ({type(e).__name__})")]
+        )
+
+
+def _parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) -> ParseResult:
     kind = detect_format(name, data)
     if len(data) > limits.max_bytes:
         mb = limits.max_bytes / 1024 / 1024

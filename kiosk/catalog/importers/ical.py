@@ -36,6 +36,21 @@ from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 
 _WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _WEEKLY_KEYS = {"FREQ", "BYDAY", "INTERVAL", "UNTIL", "WKST"}
+# Properties RFC 5545 allows once per event; a file with two is refused, not guessed.
+_SINGLE = (
+    "UID",
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "URL",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RRULE",
+    "ORGANIZER",
+    "STATUS",
+    "RECURRENCE-ID",
+)
 
 
 def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: date) -> ParseResult:
@@ -60,10 +75,20 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
         if not uid:
             result.problems.append(Problem(file, "an event without UID", field="UID"))
             continue
-        if ev.get("RECURRENCE-ID") is not None:
+        item = f"event '{shorten(uid, 40)}'"
+        twice = [n for n in _SINGLE if isinstance(ev.get(n), list)]
+        if twice:
+            result.problems.append(
+                Problem(file, "appears more than once", item=item, field=twice[0])
+            )
+        elif ev.get("DTSTART") is None:
+            result.problems.append(Problem(file, "no start", item=item, field="DTSTART"))
+        elif ev.get("RECURRENCE-ID") is not None:
             moved.add(uid)
         elif uid not in masters:
             masters[uid] = ev
+    if result.problems:
+        return result
     if len(masters) > limits.max_rows:
         result.problems.append(Problem(file, f"more than {limits.max_rows} events"))
         return result

@@ -23,6 +23,9 @@ from kiosk.catalog.importers.common import Limits, ParseResult, Problem
 from kiosk.catalog.importers.rows import parse_rows
 
 BOM = b"\xef\xbb\xbf"
+BLANK_ROWS_AT_END = 1000
+# An XLSX is a zip: refuse one that unpacks to far more than its size (a zip bomb).
+MAX_UNPACK_RATIO = 30
 
 
 def _too_big(data: bytes, file: str, limits: Limits) -> ParseResult | None:
@@ -98,9 +101,15 @@ def _xlsx_text(value: object) -> str | None:
 def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits) -> ParseResult:
     if (big := _too_big(data, file, limits)) is not None:
         return big
+    import zipfile
+
     import openpyxl  # imported here: loading it costs time the kiosk start does not need
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > max(limits.max_bytes, len(data)) * MAX_UNPACK_RATIO:
+            return ParseResult(problems=[Problem(file, "the workbook unpacks to too much data")])
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
         return ParseResult(problems=[Problem(file, f"not an XLSX file ({type(e).__name__})")])
@@ -112,11 +121,16 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits) -> ParseR
 
         def rows() -> Iterator[list[str]]:
             header: list[str] = []
+            blank_run = 0
             try:
                 for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                    if r > limits.max_rows + 1 + 1000:  # blank rows count too, loosely
-                        problems.append(Problem(file, "too many rows; split the file", row=r))
-                        return
+                    if all(v is None for v in row):
+                        blank_run += 1
+                        if blank_run > BLANK_ROWS_AT_END:
+                            return  # formatted but empty rows down to row 1048576
+                        yield []
+                        continue
+                    blank_run = 0
                     cells: list[str] = []
                     for c, value in enumerate(row):
                         text = _xlsx_text(value)
