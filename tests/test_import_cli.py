@@ -12,6 +12,7 @@ import pytest
 from kiosk.catalog.import_cli import (
     FeedRefresher,
     add_parser,
+    import_source,
     list_importable_files,
     load_source,
     run,
@@ -166,3 +167,14 @@ def test_list_importable_files(tmp_path: Path) -> None:
         "toiminta.csv",
         "kansio/taulukko.xlsx",
     ]
+
+
+def test_import_source_from_an_allowed_feed_for_the_staff_screen() -> None:
+    store, events = Store(None), EventLog(None)
+    settings = Settings().replace(catalog={"allow_url_import": True})
+    dry = import_source(FEED, settings, store, events, dry_run=True, fetch=paged_feed())
+    assert len(dry.added) == 2 and not dry.applied and ids(store) == set()
+    done = import_source(FEED, settings, store, events, fetch=paged_feed())
+    assert done.applied and ids(store) == {"helsinki:agsarja01", "helsinki:agkons01"}
+    off = import_source(FEED, Settings(), store, events, fetch=paged_feed())
+    assert "allow_url_import" in str(off.errors[0])

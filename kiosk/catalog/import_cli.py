@@ -146,18 +146,35 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings: Settings, store: Store, events: EventLog) -> int:
-    source: str = args.source
+def import_source(
+    source: str,
+    settings: Settings,
+    store: Store,
+    events: EventLog,
+    *,
+    dry_run: bool = False,
+    fetch: Fetch = fetch_url,
+) -> Preview:
+    """Read, check and (unless ``dry_run``) apply one source; what the staff screen calls.
+
+    The preview it returns is what was applied; with errors, nothing was.
+    """
     if "://" in source and not settings.catalog.allow_url_import:
-        print(f"error: {source}: importing from the network is off ([catalog] allow_url_import)")
-        return 1
-    name, result = load_source(source, settings)
-    p = preview(store, name, result) if args.dry_run else apply(store, name, result)
-    print_preview(p, args.dry_run)
+        why = "importing from the network is off ([catalog] allow_url_import)"
+        return Preview(errors=[Problem(source, why)])
+    name, result = load_source(source, settings, fetch=fetch)
+    p = preview(store, name, result) if dry_run else apply(store, name, result)
     if p.applied:
         events.info("import", f"catalogue imported from {name}: {p.summary()}")
-    elif p.errors and not args.dry_run:
+    elif p.errors and not dry_run:
         events.warning("import", f"import from {name} refused: {len(p.errors)} errors")
+    return p
+
+
+def run(args: argparse.Namespace, settings: Settings, store: Store, events: EventLog) -> int:
+    """``kiosk import SOURCE [--dry-run]``: 0 when applied (or clean), 1 on any error."""
+    p = import_source(args.source, settings, store, events, dry_run=args.dry_run)
+    print_preview(p, args.dry_run)
     return 1 if p.errors else 0
 
 

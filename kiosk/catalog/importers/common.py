@@ -14,9 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
+
+if TYPE_CHECKING:
+    from kiosk.settings import Settings
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".ics", ".ical", ".json")
 
@@ -67,15 +71,15 @@ class Limits:
     category_map: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: object) -> Limits:
-        cat = settings.catalog  # type: ignore[attr-defined]
+    def from_settings(cls, settings: Settings) -> Limits:
+        cat = settings.catalog
         return cls(
             max_bytes=cat.max_file_mb * 1024 * 1024,
             max_rows=cat.max_rows,
             max_text_chars=cat.max_text_chars,
             horizon_days=cat.horizon_days,
             max_pages=cat.max_pages,
-            timezone=settings.kiosk.timezone,  # type: ignore[attr-defined]
+            timezone=settings.kiosk.timezone,
             category_map=dict(cat.category_map),
         )
 
