@@ -23,8 +23,12 @@ def test_every_column_is_documented_and_in_the_templates() -> None:
     with (DOCS / "catalogue-template.csv").open(encoding="utf-8", newline="") as f:
         csv_rows = list(csv.reader(f))
     assert tuple(csv_rows[0]) == COLUMNS
-    sheet = load_workbook(DOCS / "catalogue-template.xlsx", read_only=True).worksheets[0]
-    xlsx_rows = [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    wb = load_workbook(DOCS / "catalogue-template.xlsx", read_only=True)
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        xlsx_rows = [[c or "" for c in row] for row in rows]
+    finally:
+        wb.close()
     assert xlsx_rows == csv_rows
 
 

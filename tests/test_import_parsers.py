@@ -272,6 +272,17 @@ def test_ical_events_that_break_the_rules_are_refused_by_name() -> None:
     assert messages(r) == ["t.ics, event 'a@x', 'SUMMARY': appears more than once"]
     no_start = parse(ics("SUMMARY:x"), name="t.ics", source="t", limits=LIMITS, today=TODAY)
     assert messages(no_start) == ["t.ics, event 'a@x', 'DTSTART': no start"]
+    two = ics(
+        "SUMMARY:x",
+        "DTSTART:20261001T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:a@x",
+        "SUMMARY:y",
+        "DTSTART:20261002T100000",
+    )
+    r = parse(two, name="t.ics", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r) == ["t.ics, event 'a@x': two events with the same UID"]
     bad_rule = ics("SUMMARY:x", "DTSTART:20261001T100000", "RRULE:FREQ=WEEKLY;INTERVAL=x")
     r = parse(bad_rule, name="t.ics", source="t", limits=LIMITS, today=TODAY)
     assert messages(r)[0].startswith("t.ics: the recurrences cannot be read")

@@ -85,7 +85,9 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
             result.problems.append(Problem(file, "no start", item=item, field="DTSTART"))
         elif ev.get("RECURRENCE-ID") is not None:
             moved.add(uid)
-        elif uid not in masters:
+        elif uid in masters:
+            result.problems.append(Problem(file, "two events with the same UID", item=item))
+        else:
             masters[uid] = ev
     if result.problems:
         return result
@@ -100,7 +102,18 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
         for uid, ev in masters.items():
             if uid not in moved and (w := _as_weekly(ev, tz)) is not None:
                 weekly[uid] = w
-        for inst in recurring_ical_events.of(cal).between(start, end):
+        # One-off events are taken as they are: expanding them through the library
+        # copies every component and doubles the time a large calendar takes.
+        repeating = icalendar.Calendar()
+        for component in cal.subcomponents:
+            uid = str(component.get("UID", "")).strip()
+            if component.name != "VEVENT" or (uid in masters and uid not in weekly):
+                if component.name == "VEVENT" and _one_off(masters[uid], moved):
+                    if _in_window(component, tz, start, end):
+                        instances[uid].append(component)
+                else:
+                    repeating.add_component(component)
+        for inst in recurring_ical_events.of(repeating).between(start, end):
             uid = str(inst.get("UID", "")).strip()
             if uid in masters and uid not in weekly:
                 instances[uid].append(inst)
@@ -160,6 +173,18 @@ def _with_times(
         valid_until=valid_until,
         exceptions=exceptions,
     )
+
+
+def _one_off(ev: Any, moved: set[str]) -> bool:
+    uid = str(ev.get("UID", "")).strip()
+    return ev.get("RRULE") is None and ev.get("RDATE") is None and uid not in moved
+
+
+def _in_window(ev: Any, tz: ZoneInfo, start: datetime, end: datetime) -> bool:
+    o = _occurrence(ev, tz)
+    if o is None:
+        return True  # all day: reported as such
+    return (o.end or o.start) >= start and o.start < end
 
 
 def _local(value: Any, tz: ZoneInfo) -> datetime | None:
