@@ -178,3 +178,17 @@ def test_import_source_from_an_allowed_feed_for_the_staff_screen() -> None:
     assert done.applied and ids(store) == {"helsinki:agsarja01", "helsinki:agkons01"}
     off = import_source(FEED, Settings(), store, events, fetch=paged_feed())
     assert "allow_url_import" in str(off.errors[0])
+
+
+def test_a_renamed_file_can_keep_its_source(tmp_path: Path) -> None:
+    store, events = Store(None), EventLog(None)
+    first = tmp_path / "toiminta.csv"
+    first.write_bytes((DATA / "kohtaamispaikka-bom.csv").read_bytes())
+    assert run(parse_args("import", str(first)), Settings(), store, events) == 0
+    renamed = tmp_path / "toiminta (2).csv"
+    renamed.write_bytes(first.read_bytes())
+    args = parse_args("import", str(renamed), "--source", "toiminta.csv")
+    assert run(args, Settings(), store, events) == 0
+    assert len(ids(store)) == 3
+    sources = {r["source"] for r in store.db()["activities"].rows}
+    assert sources == {"toiminta.csv"}

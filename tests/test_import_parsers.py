@@ -94,6 +94,14 @@ def test_wrong_encoding_is_reported_with_its_line_not_guessed() -> None:
     ]
 
 
+def test_utf16_and_binary_csv_are_refused() -> None:
+    utf16 = "title_fi\nKahvila\n".encode("utf-16")
+    r = parse(utf16, name="t.csv", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r) == ["t.csv: UTF-16, not UTF-8; save it as 'CSV UTF-8'"]
+    r = parse(b"title_fi\nA\x00B\n", name="t.csv", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r) == ["t.csv, line 2: not a text file (it holds NUL bytes)"]
+
+
 @pytest.mark.parametrize(
     "cell",
     ["=1+1", '=HYPERLINK("http://x")', "+SUM(A1:A3)", "-cmd|' /C calc'!A0", "@SUM(1)", "+A1"],

@@ -66,15 +66,25 @@ def _today(settings: Settings) -> date:
 
 
 def load_source(
-    source: str, settings: Settings, *, fetch: Fetch = fetch_url, today: date | None = None
+    source: str,
+    settings: Settings,
+    *,
+    fetch: Fetch = fetch_url,
+    today: date | None = None,
+    source_name: str | None = None,
 ) -> tuple[str, ParseResult]:
-    """(source name, parse result) for a file path or an address; never raises."""
+    """(source name, parse result) for a file path or an address; never raises.
+
+    The source name is the file's name (or the address) unless ``source_name`` is
+    given: the activities of one source are replaced together on the next import.
+    """
     limits = Limits.from_settings(settings)
     day = today or _today(settings)
     if "://" in source:
-        return source, _load_url(source, settings, limits, day, fetch)
+        name = source_name or source
+        return name, _load_url(source, name, settings, limits, day, fetch)
     path = Path(source)
-    name = path.name
+    name = source_name or path.name
     try:
         if path.stat().st_size > limits.max_bytes:
             mb = settings.catalog.max_file_mb
@@ -82,10 +92,12 @@ def load_source(
         data = path.read_bytes()
     except OSError as e:
         return name, ParseResult(problems=[Problem(name, f"cannot be read: {e.strerror or e}")])
-    return name, parse(data, name=name, source=name, limits=limits, today=day)
+    return name, parse(data, name=path.name, source=name, limits=limits, today=day)
 
 
-def _load_url(url: str, settings: Settings, limits: Limits, day: date, fetch: Fetch) -> ParseResult:
+def _load_url(
+    url: str, name: str, settings: Settings, limits: Limits, day: date, fetch: Fetch
+) -> ParseResult:
     def failed(why: str) -> ParseResult:
         return ParseResult(problems=[Problem(url, why)])
 
@@ -97,7 +109,7 @@ def _load_url(url: str, settings: Settings, limits: Limits, day: date, fetch: Fe
     except Exception as e:  # timeouts, DNS, TLS, HTTP errors: all mean "not now"
         return failed(f"could not fetch: {type(e).__name__}: {str(e)[:120]}")
     if detect_format(url, body) != "json":
-        return parse(body, name=url, source=url, limits=limits, today=day)
+        return parse(body, name=url, source=name, limits=limits, today=day)
     # Linked Events: follow meta.next, on the same host only.
     try:
         pages: list[Any] = [json.loads(body.decode("utf-8-sig"))]
@@ -119,7 +131,7 @@ def _load_url(url: str, settings: Settings, limits: Limits, day: date, fetch: Fe
             )
         except Exception as e:
             return failed(f"could not fetch {following[:120]}: {type(e).__name__}")
-    return parse_linked_events(pages, file=url, source=url, limits=limits)
+    return parse_linked_events(pages, file=url, source=name, limits=limits)
 
 
 def print_preview(p: Preview, dry_run: bool, out: Callable[[str], None] = print) -> None:
@@ -143,6 +155,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("source", help="a .csv, .xlsx, .ics or Linked Events .json file, or URL")
     parser.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
+    parser.add_argument(
+        "--source",
+        dest="source_name",
+        default=None,
+        help="name of the source (default: the file name); a renamed file keeps its activities",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -154,6 +172,7 @@ def import_source(
     *,
     dry_run: bool = False,
     fetch: Fetch = fetch_url,
+    source_name: str | None = None,
 ) -> Preview:
     """Read, check and (unless ``dry_run``) apply one source; what the staff screen calls.
 
@@ -162,7 +181,7 @@ def import_source(
     if "://" in source and not settings.catalog.allow_url_import:
         why = "importing from the network is off ([catalog] allow_url_import)"
         return Preview(errors=[Problem(source, why)])
-    name, result = load_source(source, settings, fetch=fetch)
+    name, result = load_source(source, settings, fetch=fetch, source_name=source_name)
     p = preview(store, name, result) if dry_run else apply(store, name, result)
     if p.applied:
         events.info("import", f"catalogue imported from {name}: {p.summary()}")
@@ -173,7 +192,9 @@ def import_source(
 
 def run(args: argparse.Namespace, settings: Settings, store: Store, events: EventLog) -> int:
     """``kiosk import SOURCE [--dry-run]``: 0 when applied (or clean), 1 on any error."""
-    p = import_source(args.source, settings, store, events, dry_run=args.dry_run)
+    p = import_source(
+        args.source, settings, store, events, dry_run=args.dry_run, source_name=args.source_name
+    )
     print_preview(p, args.dry_run)
     return 1 if p.errors else 0
 

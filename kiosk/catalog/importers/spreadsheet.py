@@ -40,6 +40,9 @@ def parse_csv(data: bytes, *, file: str, source: str, limits: Limits) -> ParseRe
         return big
     if data.startswith(BOM):
         data = data[len(BOM) :]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's "Unicode text" export.
+        return ParseResult(problems=[Problem(file, "UTF-16, not UTF-8; save it as 'CSV UTF-8'")])
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return ParseResult(
