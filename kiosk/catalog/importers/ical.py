@@ -17,6 +17,7 @@ listed as such.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,10 +33,9 @@ from kiosk.catalog.importers.common import (
     shorten,
     stable_id,
 )
+from kiosk.catalog.importers.ical_weekly import as_weekly, local_time
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 
-_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
-_WEEKLY_KEYS = {"FREQ", "BYDAY", "INTERVAL", "UNTIL", "WKST"}
 # Properties RFC 5545 allows once per event; a file with two is refused, not guessed.
 _SINGLE = (
     "UID",
@@ -100,7 +100,7 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
     weekly: dict[str, tuple[tuple[WeeklyRule, ...], date, date | None, tuple[date, ...]]] = {}
     try:
         for uid, ev in masters.items():
-            if uid not in moved and (w := _as_weekly(ev, tz)) is not None:
+            if uid not in moved and (w := as_weekly(ev, tz)) is not None:
                 weekly[uid] = w
         # One-off events are taken as they are: expanding them through the library
         # copies every component and doubles the time a large calendar takes.
@@ -163,8 +163,6 @@ def _with_times(
     valid_until: date | None,
     exceptions: tuple[date, ...],
 ) -> Activity:
-    from dataclasses import replace
-
     return replace(
         a,
         occurrences=tuple(sorted(occurrences, key=lambda o: o.start)),
@@ -187,76 +185,14 @@ def _in_window(ev: Any, tz: ZoneInfo, start: datetime, end: datetime) -> bool:
     return (o.end or o.start) >= start and o.start < end
 
 
-def _local(value: Any, tz: ZoneInfo) -> datetime | None:
-    if isinstance(value, datetime):
-        return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
-    return None  # a date: all day
-
-
 def _occurrence(inst: Any, tz: ZoneInfo) -> Occurrence | None:
-    start = _local(inst.decoded("DTSTART"), tz)
+    start = local_time(inst.decoded("DTSTART"), tz)
     if start is None:
         return None
-    end = _local(inst.decoded("DTEND"), tz) if inst.get("DTEND") is not None else None
+    end = local_time(inst.decoded("DTEND"), tz) if inst.get("DTEND") is not None else None
     if end is None and inst.get("DURATION") is not None:
         end = start + inst.decoded("DURATION")
     return Occurrence(start, end if end is not None and end > start else None)
-
-
-def _as_weekly(
-    ev: Any, tz: ZoneInfo
-) -> tuple[tuple[WeeklyRule, ...], date, date | None, tuple[date, ...]] | None:
-    rrule = ev.get("RRULE")
-    if rrule is None or ev.get("RDATE") is not None or isinstance(rrule, list):
-        return None
-    if set(rrule) - _WEEKLY_KEYS or rrule.get("FREQ") != ["WEEKLY"]:
-        return None
-    dtstart = ev.decoded("DTSTART")
-    if not isinstance(dtstart, datetime):
-        return None
-    zone = getattr(dtstart.tzinfo, "key", None)
-    if dtstart.tzinfo is not None and zone != tz.key:
-        return None  # wall-clock time would move with DST: expand instead
-    days = [str(d).upper() for d in rrule.get("BYDAY", [])] or [list(_WEEKDAYS)[dtstart.weekday()]]
-    if any(d not in _WEEKDAYS for d in days):
-        return None  # "2TU" and the like
-    interval = int(rrule.get("INTERVAL", [1])[0])
-    duration = None
-    if ev.get("DTEND") is not None:
-        duration = ev.decoded("DTEND") - dtstart
-    elif ev.get("DURATION") is not None:
-        duration = ev.decoded("DURATION")
-    start = dtstart.replace(tzinfo=None)
-    end_dt = start + duration if duration is not None else None
-    if end_dt is not None and end_dt.date() != start.date():
-        return None
-    end_t = end_dt.time() if end_dt is not None and end_dt > start else None
-    anchor = start.date()
-    rules = tuple(
-        WeeklyRule(
-            _WEEKDAYS[d],
-            start.time(),
-            end_t,
-            interval,
-            anchor + timedelta(days=(_WEEKDAYS[d] - anchor.weekday()) % 7)
-            if interval > 1
-            else None,
-        )
-        for d in days
-    )
-    until = None
-    if rrule.get("UNTIL"):
-        u = rrule["UNTIL"][0]
-        until = u.astimezone(tz) if isinstance(u, datetime) and u.tzinfo else u
-        until = until.date() if isinstance(until, datetime) else until
-    exdates: set[date] = set()
-    raw = ev.get("EXDATE")
-    for group in raw if isinstance(raw, list) else [raw] if raw is not None else []:
-        for d in group.dts:
-            value = d.dt
-            local = _local(value, tz)
-            exdates.add(local.date() if local is not None else value)
-    return rules, anchor, until, tuple(sorted(exdates))
 
 
 def _text(ev: Any, name: str, limits: Limits) -> str:
