@@ -47,55 +47,6 @@ def setting(
     return field(default=default, metadata=meta)
 
 
-# Keywords of Finnish calendars and Linked Events -> kiosk category ids
-# (docs/catalogue-import.md). Keys are lower case; ids of kiosk.catalog.model.CATEGORIES
-# are always understood as themselves.
-DEFAULT_CATEGORY_MAP = {
-    "kohtaamispaikka": "meeting-places",
-    "olohuone": "meeting-places",
-    "mötesplats": "meeting-places",
-    "vertaistuki": "peer-groups",
-    "vertaisryhmä": "peer-groups",
-    "keskusteluryhmä": "peer-groups",
-    "kamratstöd": "peer-groups",
-    "vapaaehtoistoiminta": "volunteering",
-    "vapaaehtoistyö": "volunteering",
-    "frivilligarbete": "volunteering",
-    "volunteering": "volunteering",
-    "kulttuuri": "culture-crafts",
-    "käsityöt": "culture-crafts",
-    "musiikki": "culture-crafts",
-    "taide": "culture-crafts",
-    "kultur": "culture-crafts",
-    "culture": "culture-crafts",
-    "music": "culture-crafts",
-    "liikunta": "exercise-nature",
-    "luonto": "exercise-nature",
-    "ulkoilu": "exercise-nature",
-    "motion": "exercise-nature",
-    "sports": "exercise-nature",
-    "exercise": "exercise-nature",
-    "ruoka": "meals-food-help",
-    "ruoka-apu": "meals-food-help",
-    "mat": "meals-food-help",
-    "food": "meals-food-help",
-    "digituki": "digital-help",
-    "digitaidot": "digital-help",
-    "tietotekniikka": "digital-help",
-    "digital support": "digital-help",
-    "talousneuvonta": "money-advice",
-    "raha-asiat": "money-advice",
-    "velkaneuvonta": "money-advice",
-    "työllisyys": "work-study",
-    "työnhaku": "work-study",
-    "opiskelu": "work-study",
-    "koulutus": "work-study",
-    "vaikuttaminen": "having-a-say",
-    "osallisuus": "having-a-say",
-    "asukastoiminta": "having-a-say",
-}
-
-
 # --- sections ---------------------------------------------------------------
 # Each section is a frozen dataclass; its name in kiosk.toml is the attribute
 # name on Settings. Keep help texts short, plain and in the field's words.
@@ -176,9 +127,54 @@ class CatalogSection:
     fetch_timeout_seconds: int = setting(
         20, "Seconds to wait for a feed before giving up.", minimum=1, maximum=300
     )
+    # Keywords of Finnish calendars and Linked Events -> category ids, documented in
+    # docs/catalogue-import.md; category ids themselves always map to themselves.
     # setting() turns list and dict defaults into a default_factory (RUF009 is moot).
     category_map: dict[str, str] = setting(  # noqa: RUF009
-        DEFAULT_CATEGORY_MAP,
+        {
+            "kohtaamispaikka": "meeting-places",
+            "olohuone": "meeting-places",
+            "mötesplats": "meeting-places",
+            "vertaistuki": "peer-groups",
+            "vertaisryhmä": "peer-groups",
+            "keskusteluryhmä": "peer-groups",
+            "kamratstöd": "peer-groups",
+            "vapaaehtoistoiminta": "volunteering",
+            "vapaaehtoistyö": "volunteering",
+            "frivilligarbete": "volunteering",
+            "volunteering": "volunteering",
+            "kulttuuri": "culture-crafts",
+            "käsityöt": "culture-crafts",
+            "musiikki": "culture-crafts",
+            "taide": "culture-crafts",
+            "kultur": "culture-crafts",
+            "culture": "culture-crafts",
+            "music": "culture-crafts",
+            "liikunta": "exercise-nature",
+            "luonto": "exercise-nature",
+            "ulkoilu": "exercise-nature",
+            "motion": "exercise-nature",
+            "sports": "exercise-nature",
+            "exercise": "exercise-nature",
+            "ruoka": "meals-food-help",
+            "ruoka-apu": "meals-food-help",
+            "mat": "meals-food-help",
+            "food": "meals-food-help",
+            "digituki": "digital-help",
+            "digitaidot": "digital-help",
+            "tietotekniikka": "digital-help",
+            "digital support": "digital-help",
+            "talousneuvonta": "money-advice",
+            "raha-asiat": "money-advice",
+            "velkaneuvonta": "money-advice",
+            "työllisyys": "work-study",
+            "työnhaku": "work-study",
+            "opiskelu": "work-study",
+            "koulutus": "work-study",
+            "vaikuttaminen": "having-a-say",
+            "osallisuus": "having-a-say",
+            "asukastoiminta": "having-a-say",
+    },
         "Source keyword (lower case) or keyword id -> kiosk category id.",
     )
     media_roots: list[str] = setting(  # noqa: RUF009
@@ -419,9 +415,7 @@ def load(
             values.setdefault(section, {})[key] = _coerce(info, value, "override")
 
     base = Settings()
-    sections = {
-        name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()
-    }
+    sections = {name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()}
     source = str(path) if path else "defaults"
     return dataclasses.replace(base, source=source, **sections)
 
@@ -470,8 +464,7 @@ def render_docs() -> str:
             "",
             row.help,
             "",
-            f"- type: {kind}; default: `{row.default!r}`"
-            + ("; " + "; ".join(limits) if limits else ""),
+            f"- type: {kind}; default: `{row.default!r}`" + ("; " + "; ".join(limits) if limits else ""),
             f"- environment: `{row.env}`",
             "",
         ]
