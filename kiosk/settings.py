@@ -174,7 +174,7 @@ class CatalogSection:
             "vaikuttaminen": "having-a-say",
             "osallisuus": "having-a-say",
             "asukastoiminta": "having-a-say",
-    },
+        },
         "Source keyword (lower case) or keyword id -> kiosk category id.",
     )
     media_roots: list[str] = setting(  # noqa: RUF009
