@@ -106,6 +106,84 @@ class CatalogSection:
     source: str = setting(
         "demo", "Where activities come from: 'demo' until something has been imported."
     )
+    feed_url: str = setting(
+        "", "Feed refreshed while online (https://, iCalendar or Linked Events). Empty: off."
+    )
+    refresh_minutes: int = setting(
+        60, "Minutes between refreshes from feed_url.", minimum=5, maximum=1440
+    )
+    allow_url_import: bool = setting(False, "Allow 'kiosk import https://...' from the network.")
+    max_file_mb: int = setting(
+        5, "Largest import file or feed, in megabytes.", minimum=1, maximum=100
+    )
+    max_rows: int = setting(
+        10000, "Most activities (rows, events) one import may hold.", minimum=1, maximum=100000
+    )
+    max_text_chars: int = setting(
+        4000, "Longest text field an import may hold, in characters.", minimum=100, maximum=100000
+    )
+    horizon_days: int = setting(
+        180, "Days ahead for which repeating calendar events are listed.", minimum=7, maximum=730
+    )
+    max_pages: int = setting(
+        20, "Most pages followed in a Linked Events feed (meta.next).", minimum=1, maximum=500
+    )
+    fetch_timeout_seconds: int = setting(
+        20, "Seconds to wait for a feed before giving up.", minimum=1, maximum=300
+    )
+    # Keywords of Finnish calendars and Linked Events -> category ids, documented in
+    # docs/catalogue-import.md; category ids themselves always map to themselves.
+    # setting() turns list and dict defaults into a default_factory (RUF009 is moot).
+    category_map: dict[str, str] = setting(  # noqa: RUF009
+        {
+            "kohtaamispaikka": "meeting-places",
+            "olohuone": "meeting-places",
+            "mötesplats": "meeting-places",
+            "vertaistuki": "peer-groups",
+            "vertaisryhmä": "peer-groups",
+            "keskusteluryhmä": "peer-groups",
+            "kamratstöd": "peer-groups",
+            "vapaaehtoistoiminta": "volunteering",
+            "vapaaehtoistyö": "volunteering",
+            "frivilligarbete": "volunteering",
+            "volunteering": "volunteering",
+            "kulttuuri": "culture-crafts",
+            "käsityöt": "culture-crafts",
+            "musiikki": "culture-crafts",
+            "taide": "culture-crafts",
+            "kultur": "culture-crafts",
+            "culture": "culture-crafts",
+            "music": "culture-crafts",
+            "liikunta": "exercise-nature",
+            "luonto": "exercise-nature",
+            "ulkoilu": "exercise-nature",
+            "motion": "exercise-nature",
+            "sports": "exercise-nature",
+            "exercise": "exercise-nature",
+            "ruoka": "meals-food-help",
+            "ruoka-apu": "meals-food-help",
+            "mat": "meals-food-help",
+            "food": "meals-food-help",
+            "digituki": "digital-help",
+            "digitaidot": "digital-help",
+            "tietotekniikka": "digital-help",
+            "digital support": "digital-help",
+            "talousneuvonta": "money-advice",
+            "raha-asiat": "money-advice",
+            "velkaneuvonta": "money-advice",
+            "työllisyys": "work-study",
+            "työnhaku": "work-study",
+            "opiskelu": "work-study",
+            "koulutus": "work-study",
+            "vaikuttaminen": "having-a-say",
+            "osallisuus": "having-a-say",
+            "asukastoiminta": "having-a-say",
+        },
+        "Source keyword (lower case) or keyword id -> kiosk category id.",
+    )
+    media_roots: list[str] = setting(  # noqa: RUF009
+        ["/media", "/run/media"], "Where USB sticks are mounted, searched for import files."
+    )
 
 
 @dataclass(frozen=True)

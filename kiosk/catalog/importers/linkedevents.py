@@ -1,0 +1,246 @@
+"""Linked Events JSON (the event API of Helsinki and other Finnish cities) -> activities.
+
+Input is a list of pages, each ``{"meta": {"next": ...}, "data": [event, ...]}``
+(a file may hold one page or a JSON list of pages; the network edge follows
+``meta.next``). Sub-events of a *recurring* super event become occurrences of one
+activity that takes its texts from the super event; sub-events of an umbrella
+event (a festival) stay activities of their own. A recurring super event with none
+of its sub-events in the data is skipped, since its own start and end only span
+the series.
+
+Location and keywords are used when embedded (``?include=location,keywords``);
+a bare ``@id`` reference leaves the place empty and the keyword is matched by its
+id (``yso:p965``) in the category map. ``offers``: any ``is_free`` makes the
+activity free; otherwise the price texts are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.catalog.importers.common import (
+    FieldError,
+    Limits,
+    ParseResult,
+    Problem,
+    clean_id,
+    clean_text,
+    clean_url,
+    map_category,
+    shorten,
+    stable_id,
+)
+from kiosk.catalog.model import LANGUAGES, Activity, Occurrence
+
+Event = dict[str, Any]
+
+
+def pages_from_json(value: Any) -> list[Any]:
+    """A file's JSON as a list of pages (one page object, or a list of them)."""
+    return value if isinstance(value, list) else [value]
+
+
+def parse_linked_events(pages: list[Any], *, file: str, source: str, limits: Limits) -> ParseResult:
+    result = ParseResult()
+    events: list[Event] = []
+    if len(pages) > limits.max_pages:
+        result.problems.append(Problem(file, f"more than {limits.max_pages} pages"))
+        return result
+    for n, page in enumerate(pages, start=1):
+        data = page.get("data") if isinstance(page, dict) else None
+        if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
+            result.problems.append(
+                Problem(
+                    file, "not a Linked Events page (no 'data' list of events)", item=f"page {n}"
+                )
+            )
+            continue
+        events.extend(data)
+    if len(events) > limits.max_rows:
+        result.problems.append(Problem(file, f"more than {limits.max_rows} events"))
+    if result.problems:
+        return result
+    tz = ZoneInfo(limits.timezone)
+    by_id = {_ref(e.get("@id")) or str(e.get("id", "")): e for e in events}
+    children: dict[str, list[Event]] = {}
+    for e in events:
+        parent = _ref(e.get("super_event"))
+        if parent and parent in by_id and by_id[parent].get("super_event_type") == "recurring":
+            children.setdefault(parent, []).append(e)
+    grouped = {id(c) for kids in children.values() for c in kids}
+    seen: set[str] = set()
+    for n, e in enumerate(events, start=1):
+        if id(e) in grouped:
+            continue
+        item = f"event '{shorten(str(e.get('id', n)), 40)}'"
+        if str(e.get("event_status", "")) in ("EventCancelled", "EventDeleted"):
+            result.skipped.append(Problem(file, "cancelled", item=item))
+            continue
+        own = _ref(e.get("@id")) or str(e.get("id", ""))
+        if e.get("super_event_type") == "recurring":
+            kids = [k for k in children.get(own, []) if k.get("event_status") != "EventCancelled"]
+            if not kids:
+                result.skipped.append(Problem(file, "a series without dates", item=item))
+                continue
+            times = [_times(k, tz, file, item, result.problems) for k in kids]
+        else:
+            times = [_times(e, tz, file, item, result.problems)]
+        activity = _activity(e, item, file, source, limits, result.problems)
+        occurrences = tuple(sorted((t for t in times if t is not None), key=lambda o: o.start))
+        if activity is None or not occurrences:
+            continue
+        if activity.id in seen:
+            result.problems.append(Problem(file, "the same id twice", item=item, field="id"))
+            continue
+        seen.add(activity.id)
+        from dataclasses import replace
+
+        result.activities.append(replace(activity, occurrences=occurrences))
+    return result
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _ref(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("@id")
+    return value if isinstance(value, str) else ""
+
+
+def _when(value: Any, tz: ZoneInfo) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return dt.astimezone(tz).replace(tzinfo=None) if dt.tzinfo else dt
+
+
+def _times(
+    e: Event, tz: ZoneInfo, file: str, item: str, problems: list[Problem]
+) -> Occurrence | None:
+    try:
+        start = _when(e.get("start_time"), tz)
+    except ValueError:
+        problems.append(
+            Problem(
+                file,
+                f"'{shorten(str(e.get('start_time')))}' is not a time",
+                item=item,
+                field="start_time",
+            )
+        )
+        return None
+    if start is None:
+        problems.append(Problem(file, "no start_time", item=item, field="start_time"))
+        return None
+    try:
+        end = _when(e.get("end_time"), tz)
+    except ValueError:
+        problems.append(
+            Problem(
+                file,
+                f"'{shorten(str(e.get('end_time')))}' is not a time",
+                item=item,
+                field="end_time",
+            )
+        )
+        return None
+    return Occurrence(start, end if end is not None and end > start else None)
+
+
+def _lang_text(value: Any, limits: Limits) -> dict[str, str]:
+    if isinstance(value, str):
+        value = {"fi": value}
+    if not isinstance(value, dict):
+        return {}
+    out = {}
+    for lang in LANGUAGES:
+        raw = value.get(lang)
+        if isinstance(raw, str) and (text := clean_text(raw, limits)):
+            out[lang] = text
+    return out
+
+
+def _activity(
+    e: Event, item: str, file: str, source: str, limits: Limits, problems: list[Problem]
+) -> Activity | None:
+    before = len(problems)
+    texts: dict[str, dict[str, str]] = {}
+    for name in ("name", "description", "short_description", "provider", "info_url"):
+        try:
+            texts[name] = _lang_text(e.get(name), limits)
+        except FieldError as err:
+            problems.append(Problem(file, str(err), item=item, field=name))
+            texts[name] = {}
+    raw_location = e.get("location")
+    location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
+    offers = [o for o in _list(e.get("offers")) if isinstance(o, dict)]
+    try:
+        place = _lang_text(location.get("name"), limits)
+        street = _lang_text(location.get("street_address"), limits)
+        town = _lang_text(location.get("address_locality"), limits)
+        price: dict[str, str] = {}
+        for o in offers:
+            for lang, text in _lang_text(o.get("price"), limits).items():
+                price.setdefault(lang, text)
+    except FieldError as err:
+        problems.append(Problem(file, str(err), item=item, field="location/offers"))
+        return None
+    url = ""
+    try:
+        url = clean_url(next(iter(texts["info_url"].values()), ""))
+    except FieldError as err:
+        problems.append(Problem(file, str(err), item=item, field="info_url"))
+    if not texts["name"] and len(problems) == before:
+        problems.append(Problem(file, "no name in fi, sv or en", item=item, field="name"))
+    raw_id = str(e.get("id", ""))
+    try:
+        activity_id = clean_id(raw_id) if raw_id else ""
+    except FieldError:
+        activity_id = stable_id(source, raw_id)
+    if not activity_id:
+        problems.append(Problem(file, "no id", item=item, field="id"))
+    if len(problems) > before:
+        return None
+    cats: list[str] = []
+    for kw in _list(e.get("keywords")):
+        words = [_ref(kw).rstrip("/").rsplit("/", 1)[-1]]
+        if isinstance(kw, dict):
+            words.append(str(kw.get("id", "")))
+            names = kw.get("name")
+            if isinstance(names, dict):
+                words.extend(v for v in names.values() if isinstance(v, str))
+        for w in words:
+            if w and (cat := map_category(w, limits.category_map)) and cat not in cats:
+                cats.append(cat)
+    languages = []
+    for lang in _list(e.get("in_language")):
+        code = _ref(lang).rstrip("/").rsplit("/", 1)[-1]
+        if re.fullmatch(r"[a-z]{2,3}", code) and code not in languages:
+            languages.append(code)
+    free = any(o.get("is_free") is True for o in offers) or not offers
+    return Activity(
+        id=activity_id,
+        title=texts["name"],
+        categories=tuple(cats),
+        description=texts["description"] or texts["short_description"],
+        place=place.get("fi") or next(iter(place.values()), ""),
+        address=", ".join(
+            p
+            for p in (
+                street.get("fi") or next(iter(street.values()), ""),
+                town.get("fi") or next(iter(town.values()), ""),
+            )
+            if p
+        ),
+        organiser=texts["provider"].get("fi") or next(iter(texts["provider"].values()), ""),
+        price={} if free else price,
+        free=free,
+        languages=tuple(languages) or ("fi",),
+        url=url,
+        source=source,
+    )
