@@ -111,6 +111,12 @@ def create_app(
 
     # One worker thread owns the printer; requests only enqueue.
     create_print_queue(svc, data_dir).start()
+    if settings.catalog.feed_url and not memory:
+        from kiosk.catalog.import_cli import FeedRefresher
+
+        refresher = FeedRefresher(settings, store, events)
+        refresher.start()
+        svc.extra["catalog_feed"] = refresher
 
     app.register_blueprint(public.bp)
     app.register_blueprint(devices_views.bp)

@@ -109,6 +109,24 @@ def _print_slip(args: argparse.Namespace, settings: Settings) -> int:
         catalog.store.close()
 
 
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.catalog import import_cli
+    from kiosk.events import EventLog
+    from kiosk.settings import resolve_data_dir
+    from kiosk.storage import Store
+
+    data_dir = resolve_data_dir(settings)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(data_dir / "kiosk.db")
+    events = EventLog(data_dir / "log" / "events.jsonl", level=settings.log.level)
+    try:
+        # A running kiosk picks the new catalogue up within a few seconds.
+        return import_cli.run(args, settings, store, events)
+    finally:
+        events.close()
+        store.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Meeting-point kiosk")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -141,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
         handler=lambda a, _s: bootconfig.run(a), no_settings=True
     )
     print_cli.add_parser(sub)
+    from kiosk.catalog import import_cli
+
+    import_cli.add_parser(sub)
+    sub.choices["import"].set_defaults(handler=_import)
     sub.choices["print-slip"].set_defaults(handler=_print_slip)
 
     example = sub.add_parser("settings-example", help="print kiosk.example.toml")

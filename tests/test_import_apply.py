@@ -32,7 +32,7 @@ def meta(store: Store) -> dict[str, str]:
 def with_demo() -> Store:
     store = Store(None)
     demo = Activity(id="demo-1", title={"fi": "Esimerkki"})
-    store.db()["activities"].insert(
+    store.db().table("activities").insert(
         {"id": demo.id, "data": demo.to_json(), "source": "demo", "last_date": "", "updated_at": ""}
     )
     return store

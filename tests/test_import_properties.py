@@ -40,7 +40,7 @@ def all_or_nothing(result: ParseResult) -> None:
     """Applying leaves either the old catalogue or exactly the new one."""
     store = Store(None)
     with store.write() as db:
-        db["activities"].insert(
+        db.table("activities").insert(
             {
                 "id": SEED.id,
                 "data": SEED.to_json(),

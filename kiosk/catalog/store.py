@@ -9,6 +9,7 @@ is seeded so that a new kiosk shows something real-looking.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, datetime
 
 from kiosk.catalog.model import Activity
@@ -24,7 +25,11 @@ class Catalog:
         self._activities: list[Activity] = []
         self._by_id: dict[str, Activity] = {}
         self.source = "demo"
+        self.last_import = ""
         self._agenda: tuple[date, Agenda] | None = None
+        # The last import the snapshot holds, and when the database was last asked.
+        self._stamp = ""
+        self._checked = 0.0
 
     def agenda(self, today: date) -> Agenda:
         """Occurrences of every activity from ``today`` on; computed once a day per snapshot."""
@@ -57,7 +62,28 @@ class Catalog:
             self._activities = activities
             self._by_id = {a.id: a for a in activities}
             self.source = meta.get("catalog_source", "demo")
+            self.last_import = meta.get("catalog_last_import", "")
+            self._stamp = self.last_import
             self._agenda = None
+
+    def maybe_reload(self, every: float = 5.0) -> bool:
+        """Pick up an import made elsewhere (kiosk import, the feed, the staff screen).
+
+        One small query at most every ``every`` seconds; True when it reloaded.
+        """
+        now = time.monotonic()
+        if now - self._checked < every:
+            return False
+        self._checked = now
+        row = (
+            self.store.db()
+            .execute("SELECT value FROM meta WHERE key = 'catalog_last_import'")
+            .fetchone()
+        )
+        if (row[0] if row else "") == self._stamp:
+            return False
+        self.reload()
+        return True
 
     def seed_demo(self, today: date) -> None:
         """(Re)write the demo activities, dated from ``today``.

@@ -61,6 +61,7 @@ def _now() -> datetime:
 def _catalog() -> Catalog:
     catalog = services().catalog
     assert isinstance(catalog, Catalog)
+    catalog.maybe_reload()
     return catalog
 
 
