@@ -134,3 +134,32 @@ def test_next_occurrences_skips_ended_ones() -> None:
     now = datetime(2026, 11, 23, 12, 30)  # Monday, after 10-12
     nxt = next_occurrences(act, now, 2)
     assert [o.start for o in nxt] == [datetime(2026, 11, 30, 10), datetime(2026, 12, 7, 10)]
+
+
+def test_cached_listing_follows_the_clock_and_reloads() -> None:
+    from kiosk.catalog.store import Catalog
+    from kiosk.storage import Store
+
+    store = Store(None)
+    catalog = Catalog(store)
+    ends_soon = Activity(
+        id="ends-soon",
+        title={"fi": "Päättyy pian"},
+        occurrences=(Occurrence(datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 10, 0)),),
+    )
+    with store.write() as db:
+        db.table("activities").insert(
+            {"id": ends_soon.id, "data": ends_soon.to_json(), "source": "t", "last_date": ""},
+            pk="id",
+        )
+        db.table("meta").upsert({"key": "catalog_last_import", "value": "1"}, pk="key")
+    catalog.reload()
+    before = catalog.listing(Filters(when="today"), datetime(2026, 3, 2, 9, 59, 30))
+    assert [x.activity.id for x in before] == ["ends-soon"]
+    # Another page of the same filters is the same list; a minute later it is gone.
+    assert catalog.listing(Filters(when="today", page=2), datetime(2026, 3, 2, 9, 59, 50)) == before
+    assert catalog.listing(Filters(when="today"), datetime(2026, 3, 2, 10, 1)) == []
+    with store.write() as db:
+        db.execute("DELETE FROM activities")
+    catalog.reload()
+    assert catalog.listing(Filters(), datetime(2026, 3, 2, 9, 59, 30)) == []

@@ -101,13 +101,13 @@ def is_current(activity: Activity, today: date) -> bool:
     return True
 
 
-def select(
+def listing(
     activities: list[Activity],
     filters: Filters,
     now: datetime,
-    page_size: int,
     days: Agenda | None = None,
-) -> Page:
+) -> list[Listed]:
+    """Every activity the filters (page aside) choose, soonest first."""
     today = now.date()
     if days is None:
         days = agenda(activities, today)
@@ -120,13 +120,13 @@ def select(
         last = today + timedelta(days=HORIZON_DAYS)
     chosen = []
     for activity in activities:
-        if not is_current(activity, today):
-            continue
         if filters.category and filters.category not in activity.categories:
             continue
         if filters.free and not activity.free:
             continue
         if filters.language and filters.language not in activity.languages:
+            continue
+        if not is_current(activity, today):
             continue
         nxt = first_upcoming(days.get(activity.id, []), now, last)
         if filters.when and nxt is None:
@@ -134,26 +134,24 @@ def select(
         chosen.append(Listed(activity, nxt))
     # Soonest first; activities without a known next time last, by title.
     chosen.sort(key=lambda x: (x.next is None, x.next.start if x.next else now, x.activity.id))
+    return chosen
+
+
+def paginate(chosen: list[Listed], page: int, page_size: int) -> Page:
     pages = max(1, -(-len(chosen) // page_size))
-    number = min(filters.page, pages)
+    number = min(page, pages)
     start = (number - 1) * page_size
     return Page(chosen[start : start + page_size], len(chosen), number, pages)
 
 
-def highlights(
-    activities: list[Activity], now: datetime, limit: int = 6, days: Agenda | None = None
-) -> list[Listed]:
-    """Today's activities still to come, for the attract loop."""
-    today = now.date()
-    if days is None:
-        days = agenda(activities, today)
-    out = []
-    for activity in activities:
-        nxt = first_upcoming(days.get(activity.id, []), now, today)
-        if nxt is not None:
-            out.append(Listed(activity, nxt))
-    out.sort(key=lambda x: x.next.start if x.next else now)
-    return out[:limit]
+def select(
+    activities: list[Activity],
+    filters: Filters,
+    now: datetime,
+    page_size: int,
+    days: Agenda | None = None,
+) -> Page:
+    return paginate(listing(activities, filters, now, days), filters.page, page_size)
 
 
 def spoken_languages(activities: list[Activity]) -> list[str]:

@@ -8,13 +8,14 @@ is seeded so that a new kiosk shows something real-looking.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from datetime import date, datetime
 
 from kiosk.catalog.model import Activity
 from kiosk.catalog.occurrences import last_date
-from kiosk.catalog.query import Agenda, agenda
+from kiosk.catalog.query import Agenda, Filters, Listed, agenda, listing, spoken_languages
 from kiosk.storage import Store
 
 
@@ -27,6 +28,10 @@ class Catalog:
         self.source = "demo"
         self.last_import = ""
         self._agenda: tuple[date, Agenda] | None = None
+        # Lists by filters for the current minute: paging and Back cost nothing, and
+        # the catalogue is never walked more than once a minute per filter choice.
+        self._listings: tuple[datetime, dict[Filters, list[Listed]]] | None = None
+        self._languages: list[str] | None = None
         # The last import the snapshot holds, and when the database was last asked.
         self._stamp = ""
         self._checked = 0.0
@@ -40,6 +45,27 @@ class Catalog:
             if self._agenda is None or self._agenda[0] != today:
                 self._agenda = (today, agenda(self._activities, today))
             return self._agenda[1]
+
+    def listing(self, filters: Filters, now: datetime) -> list[Listed]:
+        """The activities ``filters`` choose (page aside) as of ``now``'s minute."""
+        minute = now.replace(second=0, microsecond=0)
+        key = dataclasses.replace(filters, page=1)
+        cached = self._listings
+        if cached is None or cached[0] != minute:
+            cached = (minute, {})
+            self._listings = cached
+        found = cached[1].get(key)
+        if found is None:
+            found = listing(self._activities, key, minute, self.agenda(minute.date()))
+            # Bounded: a handful of categories x when x free x languages.
+            if len(cached[1]) < 512:
+                cached[1][key] = found
+        return found
+
+    def spoken_languages(self) -> list[str]:
+        if self._languages is None:
+            self._languages = spoken_languages(self._activities)
+        return self._languages
 
     @property
     def activities(self) -> list[Activity]:
@@ -65,6 +91,8 @@ class Catalog:
             self.last_import = meta.get("catalog_last_import", "")
             self._stamp = self.last_import
             self._agenda = None
+            self._listings = None
+            self._languages = None
 
     def maybe_reload(self, every: float = 5.0) -> bool:
         """Pick up an import made elsewhere (kiosk import, the feed, the staff screen).

@@ -31,13 +31,15 @@ from markupsafe import Markup
 from kiosk import __version__
 from kiosk.catalog.model import CATEGORIES, pick
 from kiosk.catalog.occurrences import next_occurrences
-from kiosk.catalog.query import Filters, highlights, select, spoken_languages
+from kiosk.catalog.query import Filters, paginate
 from kiosk.catalog.store import Catalog
 from kiosk.context import services
 from kiosk.i18n import UI_LANGUAGES, current_language
 from kiosk.web import labels
 
 bp = Blueprint("public", __name__)
+TODAY = Filters(when="today")
+HIGHLIGHTS = 6
 
 TOGGLES = ("large_text", "high_contrast")
 HEALTH_NAMES = {"print_queue": "printer"}
@@ -117,7 +119,8 @@ def start() -> str:
     now = _now()
     return render_template(
         "start.html",
-        highlights=highlights(catalog.activities, now, days=catalog.agenda(now.date())),
+        # Today's activities still to come, for the attract loop.
+        highlights=catalog.listing(TODAY, now)[:HIGHLIGHTS],
         staff_hours=settings.staff.present_hours,
         fresh=request.args.get("fresh") == "1",
     )
@@ -128,15 +131,14 @@ def activities() -> str:
     settings = services().settings
     catalog = _catalog()
     filters = Filters.from_args(request.args.to_dict())
-    now = _now()
-    days = catalog.agenda(now.date())
-    page = select(catalog.activities, filters, now, settings.web.page_size, days)
+    chosen = catalog.listing(filters, _now())
+    page = paginate(chosen, filters.page, settings.web.page_size)
     return render_template(
         "activities.html",
         page=page,
         filters=filters,
         categories=CATEGORIES,
-        languages=spoken_languages(catalog.activities),
+        languages=catalog.spoken_languages(),
     )
 
 
