@@ -20,6 +20,8 @@ rm -rf "${pigen}/stage-kiosk"
 cp -r "${here}/stage-kiosk" "${pigen}/stage-kiosk"
 cp "${here}/config" "${pigen}/config"
 # The app as committed (not the working tree), so an image is reproducible from a commit.
+# git keeps no empty folders, so files/ is made here.
+mkdir -p "${pigen}/stage-kiosk/01-app/files"
 git -C "${repo}" archive --format=tar.gz -o "${pigen}/stage-kiosk/01-app/files/kiosk-src.tar.gz" HEAD
 # Stages 3-5 (desktop) are not built.
 for stage in stage3 stage4 stage5; do

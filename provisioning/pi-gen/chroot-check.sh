@@ -51,6 +51,7 @@ fi
 
 rm -rf "${stage}"
 cp -r "${here}/stage-kiosk" "${stage}"
+mkdir -p "${stage}/01-app/files"
 # SRC_TARBALL: check another source tree (as build.sh would pack it) instead of HEAD.
 if [ -n "${SRC_TARBALL:-}" ]; then
 	cp "${SRC_TARBALL}" "${stage}/01-app/files/kiosk-src.tar.gz"
