@@ -45,13 +45,15 @@
   }
 
   // A staff visit ends after data-staff-idle-seconds without a touch.
-  var idleMs = Number(body.dataset.staffIdleSeconds || 120) * 1000;
   var idleTimer = null;
   function leave() {
     var done = document.getElementById("staff-done");
     if (done) { done.submit(); } else { location.href = body.dataset.leave || "/"; }
   }
-  function touched() { clearTimeout(idleTimer); idleTimer = setTimeout(leave, idleMs); }
+  function touched() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(leave, Number(body.dataset.staffIdleSeconds || 120) * 1000);
+  }
   ["pointerdown", "keydown", "touchstart", "scroll"].forEach(function (type) {
     window.addEventListener(type, touched, { passive: true, capture: true });
   });
@@ -99,7 +101,7 @@
         new window.Chart(actions, { type: "line", options: options, data: { labels: days,
           datasets: Object.keys(colours).map(function (key) {
             return { label: names[key], data: data.series[key], borderColor: colours[key],
-              backgroundColor: colours[key], tension: 0.2 };
+              backgroundColor: colours[key], tension: 0 };
           }) } });
       }).catch(function () {});
   }
