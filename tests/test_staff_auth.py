@@ -173,3 +173,16 @@ def test_csrf_is_required_on_staff_forms(app: Flask, client: FlaskClient) -> Non
     sign_in(app, client)
     assert client.post("/staff/paper-restocked").status_code == 400
     assert csrf_token(client, "/staff/health")
+
+
+def test_the_way_in_from_the_start_screen_and_the_staff_button(settings: Settings) -> None:
+    from kiosk.app import create_app
+
+    app = create_app(settings.replace(staff={"long_press_seconds": 4}))
+    try:
+        html = app.test_client().get("/").get_data(as_text=True)
+        assert re.search(r'class="staff-corner" href="/staff/pin" data-long-press="4"', html)
+        assert 'data-staff-pad="/staff/pin"' in html  # kiosk.js follows the GPIO button here
+        assert "/static/staff.js" in html
+    finally:
+        app.extensions["kiosk"].close()

@@ -78,6 +78,10 @@ def test_staff_visit(browser: Any, staff_kiosk: LiveKiosk) -> None:
     page.wait_for_url(re.compile(r"/staff/pin$"))
     assert axe_violations(page) == [], "PIN pad"
     assert small_targets(page) == []
+    assert page.evaluate(
+        "[...document.querySelectorAll('.pin-pad button')]"
+        ".every(b => b.getBoundingClientRect().bottom <= window.innerHeight)"
+    ), "every key of the pad is on the 800x480 screen"
 
     # Five wrong PINs lock the pad; the right PIN does not open it while locked.
     for _ in range(5):
@@ -152,3 +156,18 @@ def test_staff_visit_ends_when_idle(browser: Any, tmp_path: Path) -> None:
         page.wait_for_url(re.compile(r"/staff/pin$"))
     finally:
         kiosk.stop()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_axe_on_staff_screens_in_finnish_and_swedish(
+    browser: Any, staff_kiosk: LiveKiosk, lang: str
+) -> None:
+    page = new_page(browser)
+    page.goto(staff_kiosk.url + "/staff/pin")
+    enter_pin(page, PIN)
+    page.goto(f"{staff_kiosk.url}/staff/lang/{lang}?next=/staff/health")
+    page.wait_for_selector(f"html[lang={lang}]")
+    for path in ("/staff/health", "/staff/usage", "/staff/log", "/staff/import"):
+        page.goto(staff_kiosk.url + path)
+        assert axe_violations(page) == [], path
+        assert small_targets(page) == [], path
