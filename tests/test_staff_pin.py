@@ -101,3 +101,15 @@ def test_set_pin_command(
     monkeypatch.setattr("sys.stdin", io.StringIO("13579\n"))
     assert main(["set-pin", "--stdin"]) == 0
     assert PinStore(tmp_path).attempt("13579").ok
+
+
+def test_set_by_root_the_files_belong_to_the_data_directory_s_owner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    monkeypatch.setattr("os.chown", lambda p, u, g: calls.append((Path(p).name, u, g)))
+    PinStore(tmp_path).set_pin("1234")
+    owner = tmp_path.stat()
+    assert ("staff_pin.json.tmp", owner.st_uid, owner.st_gid) in calls
+    assert ("staff_pin_lock.json.tmp", owner.st_uid, owner.st_gid) in calls

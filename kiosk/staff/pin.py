@@ -58,6 +58,10 @@ def _write_private(path: Path, data: dict[str, Any]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(tmp, 0o600)
+    if os.geteuid() == 0:
+        # `sudo kiosk set-pin`: the kiosk service (its own user) must still read the file.
+        owner = path.parent.stat()
+        os.chown(tmp, owner.st_uid, owner.st_gid)
     os.replace(tmp, path)
 
 
