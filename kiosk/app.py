@@ -123,6 +123,9 @@ def create_app(
     app.register_blueprint(print_bp)
     app.register_blueprint(selftest_placeholder.bp)
     security.init_app(app)
+    from kiosk import staff
+
+    staff.init_app(app)
     if config_error:
         show_config_error(app, config_error)
         events.error("config", config_error)

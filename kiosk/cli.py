@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_cli.add_parser(sub)
     sub.choices["import"].set_defaults(handler=_import)
     sub.choices["print-slip"].set_defaults(handler=_print_slip)
+    from kiosk.staff import pin_cli
+
+    pin_cli.add_parser(sub)
 
     example = sub.add_parser("settings-example", help="print kiosk.example.toml")
     example.set_defaults(handler=_settings_example, no_settings=True)

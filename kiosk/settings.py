@@ -99,6 +99,18 @@ class StaffSection:
         "Empty: the 'talk to someone' tile is hidden.",
     )
     phone: str = setting("", "Phone number of the meeting point's staff, shown to visitors.")
+    long_press_seconds: int = setting(
+        3, "Seconds to hold the start screen's staff corner to open the PIN pad.", minimum=1
+    )
+    max_attempts: int = setting(
+        5, "Wrong PINs in a row before the PIN pad locks.", minimum=1, maximum=20
+    )
+    lock_seconds: int = setting(
+        300, "Seconds the PIN pad stays locked after too many wrong PINs.", minimum=1
+    )
+    session_minutes: int = setting(
+        2, "Minutes without a touch before a staff visit ends.", minimum=1, maximum=60
+    )
 
 
 @dataclass(frozen=True)

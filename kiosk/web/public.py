@@ -82,6 +82,8 @@ def _begin_visit() -> None:
     """Count a visit at its first tap away from the idle start screen."""
     if request.endpoint in NOT_A_VISIT or request.endpoint is None:
         return
+    if request.blueprint == "staff":
+        return  # staff at work are not visitors
     if not session.get("visit"):
         session.permanent = True
         session["visit"] = True

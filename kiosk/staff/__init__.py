@@ -1,0 +1,37 @@
+"""Staff mode (``/staff``): the PIN pad, then the health, usage, log and import screens.
+
+Nothing under ``/staff`` answers without a signed-in staff visit except the PIN
+pad itself (see :mod:`kiosk.staff.auth`). The part keeps its own translations
+catalogue (kiosk/staff/translations).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Flask
+
+from kiosk.context import Services
+from kiosk.staff.pin import PinStore
+
+
+def init_app(app: Flask) -> None:
+    """Register the staff blueprint; the PIN store lives in the data directory."""
+    from kiosk.staff import (
+        import_views,  # noqa: F401  (its routes join the blueprint)
+        views,
+    )
+
+    svc: Services = app.extensions["kiosk"]
+    section = svc.settings.staff
+    app.extensions["staff"] = {
+        "pins": PinStore(
+            Path(app.config["DATA_DIR"]),
+            max_attempts=section.max_attempts,
+            lock_seconds=section.lock_seconds,
+        ),
+        "started": time.time(),
+        "media_roots": None,  # None: /media and /run/media (tests point elsewhere)
+    }
+    app.register_blueprint(views.bp)
