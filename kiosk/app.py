@@ -97,7 +97,7 @@ def create_app(
         catalog.seed_demo(datetime.now(tz).date())
     catalog.reload()
 
-    tally = Tally(store, settings.kiosk.timezone)
+    tally = Tally(store, settings.kiosk.timezone, k=settings.selftest.k)
     svc = Services(settings=settings, store=store, tally=tally, events=events, catalog=catalog)
     app.extensions["kiosk"] = svc
     devices = device_wiring.wire(svc)
@@ -107,7 +107,7 @@ def create_app(
     from kiosk.print_views import bp as print_bp
     from kiosk.print_views import create_print_queue
     from kiosk.web import devices as devices_views
-    from kiosk.web import public, selftest_placeholder
+    from kiosk.web import public
 
     # One worker thread owns the printer; requests only enqueue.
     create_print_queue(svc, data_dir).start()
@@ -121,7 +121,10 @@ def create_app(
     app.register_blueprint(public.bp)
     app.register_blueprint(devices_views.bp)
     app.register_blueprint(print_bp)
-    app.register_blueprint(selftest_placeholder.bp)
+    if settings.selftest.enabled:
+        from kiosk import selftest
+
+        selftest.init_app(app)
     security.init_app(app)
     from kiosk import staff
 

@@ -260,6 +260,18 @@ class PrinterSection:
 @dataclass(frozen=True)
 class SelftestSection:
     enabled: bool = setting(True, "Offer the participation self-test.")
+    packs_dir: str = setting(
+        "",
+        "Folder of extra instrument packs (*.json), e.g. THL's official translations. "
+        "Empty: only the packs shipped with the kiosk.",
+    )
+    k: int = setting(
+        5,
+        "Completed tests a score window must hold before its score bands are released "
+        "(on the staff screen and in uploads).",
+        minimum=3,
+        maximum=100,
+    )
 
 
 @dataclass(frozen=True)

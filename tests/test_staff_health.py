@@ -78,7 +78,7 @@ def test_health_shows_printer_paper_version_and_catalogue(
     assert "Demo catalogue" in html
     assert "Free disk space" in html and " GB" in html
     assert "Not in use on this kiosk." in html
-    assert "No self-test forms are installed." in html
+    assert "esis-fi-2019" in html and "Official form" in html
 
 
 def test_paper_restocked_resets_the_gauge_and_is_logged(
