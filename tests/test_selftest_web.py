@@ -1,0 +1,167 @@
+"""The self-test's screens through HTTP: consent, statements, result, counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk.app import create_app
+from kiosk.context import Services
+from kiosk.settings import ConfigError, Settings, load
+from tests.selftest_support import answer, official_raw, write_pack
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    yield app
+    app.extensions["kiosk"].close()
+
+
+def counts(services: Services) -> dict[str, dict[str, int]]:
+    return services.tally.day(services.tally.today())
+
+
+def test_consent_says_the_promises_and_counts_shown_and_declined(
+    client: FlaskClient, services: Services
+) -> None:
+    client.get("/lang/en")
+    page = client.get("/selftest").get_data(as_text=True)
+    for words in (
+        "voluntary",
+        "anonymous",
+        "stop at any moment",
+        "not saved anywhere",
+        "8th-graders",
+        "not an assessment",
+    ):
+        assert words in page
+    response = client.post("/selftest/decline")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    assert counts(services)["consent_shown"] == {"": 1}
+    assert counts(services)["consent_declined"] == {"": 1}
+
+
+def test_statements_page_holds_the_form_in_order_with_progress(client: FlaskClient) -> None:
+    page = client.get("/selftest/esis-fi-2019").get_data(as_text=True)
+    raw = official_raw()
+    positions = [page.index(s) for s in raw["statements"]]
+    assert positions == sorted(positions)
+    assert raw["question"] in page and raw["guiding"] in page and raw["notice"] in page
+    assert "3 / 10" in page
+    # Five options per statement, in the official order, each a labelled radio button.
+    labels = re.findall(r'<label for="s1-(\d)">([^<]+)</label>', page)
+    assert labels == [(str(o["points"]), o["text"]) for o in raw["options"]]
+    assert 'name="selftest_item"' in page  # the reset learns the statement reached, nothing else
+
+
+def test_completing_counts_one_test_and_its_band_in_the_pending_window(
+    client: FlaskClient, services: Services
+) -> None:
+    page = answer(client, [4] * 10)
+    assert '<span class="value">75</span>' in page
+    assert counts(services)["tests_completed"] == {"": 1}
+    row = services.store.db().execute("SELECT pack, n, b0, b1, b2, b3 FROM score_pending")
+    assert row.fetchall() == [("esis-fi-2019", 1, 0, 0, 0, 1)]
+    assert services.tally.released_windows() == []  # n < k: nothing about scores readable
+
+
+def test_an_unanswered_statement_gives_no_score_and_counts_incomplete(
+    client: FlaskClient, services: Services
+) -> None:
+    page = answer(client, [5, 5, 5, None, 5, 5, 5, 5, 5, 5])
+    assert 'class="value"' not in page
+    assert counts(services)["tests_incomplete"] == {"": 1}
+    assert "tests_completed" not in counts(services)
+    assert services.store.db().execute("SELECT count(*) FROM score_pending").fetchone() == (0,)
+
+
+def test_abandonment_is_counted_by_statement_and_reason_with_the_reset(
+    client: FlaskClient, services: Services
+) -> None:
+    client.get("/selftest/esis-fi-2019")
+    client.post("/reset", data={"reason": "timeout", "selftest_item": "4"})
+    client.post("/reset", data={"reason": "exit", "selftest_item": "7"})
+    client.post("/reset", data={"reason": "timeout"})  # an ordinary idle reset
+    client.post("/reset", data={"reason": "exit", "selftest_item": "99"})  # not a statement
+    client.post("/reset", data={"reason": "whatever", "selftest_item": "2"})
+    assert counts(services)["abandoned"] == {"4:timeout": 1, "7:exit": 1}
+
+
+def _without_score(page: str) -> str:
+    page = re.sub(r'<span class="value">[^<]*</span>', "", page)
+    page = re.sub(r"<svg class=\"scale\".*?</svg>", "", page, flags=re.S)
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", page)
+
+
+def test_result_pages_differ_only_in_the_score_and_its_scale(client: FlaskClient) -> None:
+    """Everyone is offered the same words and activities, whatever the score."""
+    lowest = answer(client, [1] * 10)
+    highest = answer(client, [5] * 10)
+    just_under = answer(client, [3] * 9 + [2])
+    assert '<span class="value">0</span>' in lowest and 'cx="100.0"' in highest
+    assert _without_score(lowest) == _without_score(highest) == _without_score(just_under)
+    for page in (lowest, highest):
+        assert "© Terveyden ja hyvinvoinnin laitos, 2019, all rights reserved" in page
+        assert "75,2" in page  # the population reference (Finnish number format)
+        assert "/activities/" in page
+
+
+def test_a_visitor_whose_language_has_no_pack_is_told_and_can_take_it_in_finnish(
+    client: FlaskClient,
+) -> None:
+    client.get("/lang/sv")
+    page = client.get("/selftest").get_data(as_text=True)
+    assert "Testet finns på de här språken: Suomi." in page
+    assert 'lang="fi" href="/selftest/esis-fi-2019"' in page
+    assert "Mitä mieltä olet" not in page  # statements only where a pack exists
+
+
+def test_an_unknown_pack_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/selftest/no-such-pack").status_code == 404
+    assert client.post("/selftest/no-such-pack/result", data={}).status_code == 404
+
+
+def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None:
+    raw = official_raw()
+    raw.update(id="esis-fi-local", statements=[s + "!" for s in raw["statements"]])
+    folder = write_pack(tmp_path / "packs", raw, rehash=True).parent
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")}, selftest={"packs_dir": str(folder)}
+    )
+    app = create_app(settings)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    svc: Services = app.extensions["kiosk"]
+    try:
+        page = answer(app.test_client(), [2] * 10, pack="esis-fi-local")
+        assert "not the official form" in page or "ei ole virallinen lomake" in page
+        packs = [r[0] for r in svc.store.db().execute("SELECT pack FROM score_pending")]
+        assert len(packs) == 1 and packs[0].startswith("unofficial:esis-fi-local:")
+    finally:
+        svc.close()
+
+
+def test_k_below_three_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[selftest]\nk = 2\n")
+    with pytest.raises(ConfigError, match="k"):
+        load(str(config), environ={}, use_candidates=False)
+
+
+def test_a_missing_packs_folder_is_logged(tmp_path: Path) -> None:
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")},
+        selftest={"packs_dir": str(tmp_path / "nowhere")},
+    )
+    app = create_app(settings)
+    svc: Services = app.extensions["kiosk"]
+    try:
+        assert any("does not exist" in e.message for e in svc.events.recent(20))
+    finally:
+        svc.close()
