@@ -165,3 +165,14 @@ def test_a_missing_packs_folder_is_logged(tmp_path: Path) -> None:
         assert any("does not exist" in e.message for e in svc.events.recent(20))
     finally:
         svc.close()
+
+
+def test_the_result_is_never_cached_and_sets_no_cookie(client: FlaskClient) -> None:
+    form = {f"s{i}": "3" for i in range(1, 11)}
+    response = client.post("/selftest/esis-fi-2019/result", data=form)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    # The visit's signed cookie holds the visit flag and the CSRF token, nothing of the test.
+    with client.session_transaction() as visit:
+        assert set(visit) <= {"_permanent", "csrf_token", "visit"}
+    assert '<span class="value">50</span>' in response.get_data(as_text=True)

@@ -61,7 +61,7 @@ def test_start_screen_has_the_tiles_and_languages(client: FlaskClient) -> None:
         "Tekemistä",
         "Tänään",
         "Tällä viikolla",
-        "Itsearvio",
+        "Itsetesti",
         "Suomi",
         "Svenska",
         "English",

@@ -10,7 +10,7 @@
   var back = form.querySelector(".back-step");
   var reached = document.querySelector('#reset-form input[name="selftest_item"]');
   var current = 0, furthest = 0;
-  var statements = steps.length - 1;  // the last step is "See my result"
+  var statements = steps.length - 1;  // the last step is the button for pages without script
 
   function show(index) {
     current = index;
@@ -26,8 +26,11 @@
   form.classList.add("stepping");
   steps.forEach(function (step, i) {
     step.addEventListener("change", function () {
-      // A short pause lets the person see the choice they tapped before the next statement.
-      setTimeout(function () { show(Math.min(i + 1, steps.length - 1)); }, 200);
+      // A short pause lets the person see the choice they tapped before the next
+      // statement; after the last one the result follows (the consent screen says so).
+      setTimeout(function () {
+        if (i + 1 >= statements) { form.submit(); } else { show(i + 1); }
+      }, 200);
     });
   });
   back.addEventListener("click", function () {
