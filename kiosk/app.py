@@ -100,6 +100,9 @@ def create_app(
     tally = Tally(store, settings.kiosk.timezone, k=settings.selftest.k)
     svc = Services(settings=settings, store=store, tally=tally, events=events, catalog=catalog)
     app.extensions["kiosk"] = svc
+    from kiosk.upload.state import UploadPart
+
+    svc.extra["upload"] = UploadPart(store, settings.upload.hub_url)
     devices = device_wiring.wire(svc)
     if devices is not None:
         svc.extra["devices"] = devices

@@ -168,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pin_cli.add_parser(sub)
 
+    from kiosk.upload import commands as upload_commands
+
+    upload_commands.add_parser(sub)
+
     example = sub.add_parser("settings-example", help="print kiosk.example.toml")
     example.set_defaults(handler=_settings_example, no_settings=True)
     return parser

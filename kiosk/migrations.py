@@ -59,3 +59,27 @@ def m002_tally(db: Database) -> None:
         },
         pk=("pack", "period_start"),
     )
+
+
+@migrations()
+def m003_upload(db: Database) -> None:
+    # The newest test in a pending window: a window is released only with a closed day
+    # on or after it, so a test taken after midnight never joins yesterday's window.
+    db.table("score_pending").add_column("last", str, not_null_default="")
+    # Signed batches waiting for (or acknowledged by) the hub, in batch number order.
+    db.table("outbox").create(
+        {
+            "seq": int,
+            "body": str,  # the exact bytes signed and sent (canonical JSON, UTF-8)
+            "signature": str,  # base64 Ed25519 signature of body
+            "first_date": str,
+            "last_date": str,
+            "created_at": str,
+            "acked_at": str,  # '' until the hub answers 2xx
+            "attempts": int,
+            "last_error": str,
+        },
+        pk="seq",
+        not_null={"body", "signature", "acked_at", "attempts", "last_error"},
+        defaults={"acked_at": "", "attempts": 0, "last_error": ""},
+    )

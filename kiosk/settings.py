@@ -329,6 +329,20 @@ class DisplaySection:
 class UploadSection:
     hub_url: str = setting("", "Hub address for the nightly counts (https://...). Empty: off.")
     key_id: str = setting("", "Id of this kiosk's signing key, as enrolled at the hub.")
+    require_time_sync: bool = setting(
+        True,
+        "Close days only once the clock has been synchronised since boot "
+        "(systemd-timesyncd). Off for machines without systemd.",
+    )
+    timeout_seconds: int = setting(
+        20, "Seconds to wait for the hub's answer to one batch.", minimum=1, maximum=300
+    )
+    tries: int = setting(
+        5,
+        "Tries per batch and run when the hub is down or busy; the next run goes on.",
+        minimum=1,
+        maximum=20,
+    )
 
 
 @dataclass(frozen=True)

@@ -81,13 +81,14 @@ class Tally:
         with self.store.write() as db:
             _increment(db, day, "tests_completed", "", 1)
             db.execute(
-                "INSERT INTO score_pending (pack, since, n, b0, b1, b2, b3) "
-                "VALUES (?, ?, 0, 0, 0, 0, 0) ON CONFLICT (pack) DO NOTHING",
-                [pack, day],
+                "INSERT INTO score_pending (pack, since, n, b0, b1, b2, b3, last) "
+                "VALUES (?, ?, 0, 0, 0, 0, 0, ?) ON CONFLICT (pack) DO NOTHING",
+                [pack, day, day],
             )
             db.execute(
-                f"UPDATE score_pending SET n = n + 1, b{band} = b{band} + 1 WHERE pack = ?",
-                [pack],
+                f"UPDATE score_pending SET n = n + 1, b{band} = b{band} + 1, last = ? "
+                "WHERE pack = ?",
+                [day, pack],
             )
 
     def day(self, day: date) -> dict[str, dict[str, int]]:
@@ -100,19 +101,24 @@ class Tally:
             out.setdefault(metric, {})[key] = value
         return out
 
+    def pending_packs(self) -> list[str]:
+        rows = self.store.db().execute("SELECT pack FROM score_pending ORDER BY pack")
+        return [r[0] for r in rows.fetchall()]
+
     def roll_window(self, pack: str, period_end: date) -> ScoreWindow | None:
         """Release the pending window of ``pack`` up to ``period_end`` when n >= k.
 
-        Must be called inside the caller's write transaction (closing a day); the
-        caller passes the connection through ``self.store``.
+        Only when every test in it was taken on or before ``period_end`` (a test
+        after midnight waits for its own day to close). Must be called inside the
+        caller's write transaction (closing a day); the connection is the store's.
         """
         db = self.store.db()
         row = db.execute(
-            "SELECT since, n, b0, b1, b2, b3 FROM score_pending WHERE pack = ?", [pack]
+            "SELECT since, n, b0, b1, b2, b3, last FROM score_pending WHERE pack = ?", [pack]
         ).fetchone()
-        if row is None or row[1] < self.k:
+        if row is None or row[1] < self.k or row[6] > period_end.isoformat():
             return None
-        since, n, b0, b1, b2, b3 = row
+        since, n, b0, b1, b2, b3, _last = row
         window = ScoreWindow(pack, since, period_end.isoformat(), n, (b0, b1, b2, b3))
         db.execute(
             "INSERT INTO score_windows (pack, period_start, period_end, n, b0, b1, b2, b3) "

@@ -47,3 +47,7 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', page)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+# The hub's backends (SQLite, and PostgreSQL when a server answers) and its live server.
+from tests.hub_support import hub_db, live_hub  # noqa: E402, F401

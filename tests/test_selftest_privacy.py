@@ -137,4 +137,4 @@ def test_two_hundred_visits_leave_no_answer_or_score_behind(
     completed = svc.tally.day(svc.tally.today())["tests_completed"][""]
     assert completed == VISITS - VISITS // 10
     columns = [r[1] for r in svc.store.db().execute("PRAGMA table_info(score_pending)")]
-    assert columns == ["pack", "since", "n", "b0", "b1", "b2", "b3"]
+    assert columns == ["pack", "since", "n", "b0", "b1", "b2", "b3", "last"]

@@ -77,7 +77,7 @@ def test_health_shows_printer_paper_version_and_catalogue(
     assert 'value="100"' in html  # a fresh roll
     assert "Demo catalogue" in html
     assert "Free disk space" in html and " GB" in html
-    assert "Not in use on this kiosk." in html
+    assert "Upload is switched off." in html  # no hub address in the settings
     assert "esis-fi-2019" in html and "Official form" in html
 
 

@@ -1,0 +1,127 @@
+"""The ``kiosk-hub`` command: serve, enroll kiosks, add coordinators, export counts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from hub.app import HubConfig, create_app
+from hub.db import open_hub
+from hub.enroll import EnrollError, enroll, read
+from hub.export import BY, export_csv
+
+
+def _config(args: argparse.Namespace) -> HubConfig:
+    return HubConfig.from_env(args.data_dir)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    config = _config(args)
+    app = create_app(config)
+    where = "PostgreSQL (DATABASE_URL)" if config.database_url else f"{config.data_dir}/hub.db"
+    print(f"Hub running on http://{args.host}:{args.port}/ with {where} (Ctrl+C stops)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="kiosk-hub")
+    return 0
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    try:
+        entries = read(Path(args.file))
+    except EnrollError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        count = enroll(hub, entries)
+    finally:
+        hub.close()
+    print(f"enrolled {count} kiosk(s): {', '.join(e['kiosk_id'] for e in entries)}")
+    return 0
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    from hub.users import add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (at least 10 characters): ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 1
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        add_user(hub, args.name, password)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        hub.close()
+    print(f"user {args.name} can sign in")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        start, end = date.fromisoformat(args.date_from), date.fromisoformat(args.date_to)
+    except ValueError as exc:
+        print(f"error: dates are YYYY-MM-DD ({exc})", file=sys.stderr)
+        return 1
+    if start > end:
+        print("error: --from is after --to", file=sys.stderr)
+        return 1
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        data = export_csv(hub, start, end, args.by)
+    finally:
+        hub.close()
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-hub", description="Meeting-point hub")
+    parser.add_argument(
+        "--data-dir", help="hub data directory (default $KIOSK_HUB_DATA_DIR or /var/lib/kiosk-hub)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="receive batches and serve the dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8090)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(handler=_serve)
+    enroll_cmd = sub.add_parser("enroll", help="accept the kiosks of an enrollment file")
+    enroll_cmd.add_argument("file")
+    enroll_cmd.set_defaults(handler=_enroll)
+    user = sub.add_parser("add-user", help="let a coordinator sign in (or change a password)")
+    user.add_argument("name")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    user.set_defaults(handler=_add_user)
+    export = sub.add_parser("export", help="daily counts as CSV (UTF-8 with BOM, for Excel)")
+    export.add_argument("--from", dest="date_from", required=True)
+    export.add_argument("--to", dest="date_to", required=True)
+    export.add_argument("--by", choices=BY, default="kiosk")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

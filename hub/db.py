@@ -1,0 +1,143 @@
+"""The hub's storage: the same tables and SQL on SQLite and PostgreSQL.
+
+SQL is written with ``?`` placeholders and ``ON CONFLICT`` (SQLite 3.24+ and
+PostgreSQL both have it); :class:`Hub` turns the placeholders into ``%s`` for
+psycopg. One transaction per request: :meth:`Hub.transaction`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS kiosk (
+        kiosk_id TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT NOT NULL,
+        place TEXT NOT NULL, status TEXT NOT NULL, registered_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS kiosk_key (
+        kiosk_id TEXT NOT NULL REFERENCES kiosk (kiosk_id), key_id TEXT NOT NULL,
+        pubkey TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (kiosk_id, key_id))""",
+    """CREATE TABLE IF NOT EXISTS batch (
+        kiosk_id TEXT NOT NULL REFERENCES kiosk (kiosk_id), batch_seq INTEGER NOT NULL,
+        body_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, received_at TEXT NOT NULL,
+        skew_s INTEGER NOT NULL, clock_synced INTEGER NOT NULL, app_version TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, batch_seq))""",
+    """CREATE TABLE IF NOT EXISTS ops_daily (
+        kiosk_id TEXT NOT NULL, date TEXT NOT NULL, metric TEXT NOT NULL,
+        key TEXT NOT NULL DEFAULT '', value INTEGER NOT NULL, batch_seq INTEGER NOT NULL,
+        PRIMARY KEY (kiosk_id, date, metric, key))""",
+    """CREATE TABLE IF NOT EXISTS ops_day (
+        kiosk_id TEXT NOT NULL, date TEXT NOT NULL, batch_seq INTEGER NOT NULL,
+        PRIMARY KEY (kiosk_id, date))""",
+    """CREATE TABLE IF NOT EXISTS score_window (
+        kiosk_id TEXT NOT NULL, form TEXT NOT NULL, period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL, n INTEGER NOT NULL, b0 INTEGER NOT NULL, b1 INTEGER NOT NULL,
+        b2 INTEGER NOT NULL, b3 INTEGER NOT NULL, batch_seq INTEGER NOT NULL,
+        PRIMARY KEY (kiosk_id, form, period_start))""",
+    """CREATE TABLE IF NOT EXISTS hub_user (
+        name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)""",
+]
+PLACEHOLDER = re.compile(r"\?")
+
+
+class Hub:
+    """A connection source for one database; ``url`` None means SQLite at ``path``."""
+
+    def __init__(
+        self, *, path: Path | None = None, url: str | None = None, schema: str = ""
+    ) -> None:
+        if (path is None) == (url is None):
+            raise ValueError("give the SQLite path or the PostgreSQL URL")
+        self.path, self.url, self.schema = path, url, schema
+        self.postgres = url is not None
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        with self.transaction() as tx:
+            if self.postgres and schema:
+                tx.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            for ddl in SCHEMA:
+                tx.execute(ddl)
+
+    def _connect(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self.postgres:
+            import psycopg
+
+            conn = psycopg.connect(str(self.url), autocommit=False)
+            if self.schema:
+                conn.execute(f'SET search_path TO "{self.schema}"')
+                conn.commit()
+        else:
+            assert self.path is not None
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+        self._local.conn = conn
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        conn = self._connect()
+        if self.postgres:
+            try:
+                yield Tx(conn.cursor(), postgres=True)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(conn.cursor(), postgres=False)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.transaction() as tx:
+            return tx.all(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class Tx:
+    def __init__(self, cursor: Any, *, postgres: bool) -> None:
+        self.cursor, self.postgres = cursor, postgres
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        self.cursor.execute(PLACEHOLDER.sub("%s", sql) if self.postgres else sql, tuple(params))
+        return int(self.cursor.rowcount)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.execute(sql, params)
+        return [tuple(r) for r in self.cursor.fetchall()]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+
+def open_hub(data_dir: Path, database_url: str | None, schema: str = "") -> Hub:
+    if database_url:
+        return Hub(url=database_url, schema=schema)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Hub(path=data_dir / "hub.db")

@@ -1,0 +1,171 @@
+"""Receiving one batch: signature, schema, meaning, then storing it once.
+
+Every refusal is a 4xx with a reason the kiosk logs and shows to staff; a batch
+is stored in one transaction or not at all. The same (kiosk, batch number) sent
+again with the same bytes is answered 200 (the kiosk lost the first answer);
+with other bytes 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hub.db import Hub, Tx
+from kiosk.upload.batch import PLAIN, problems
+from kiosk.upload.signing import verify
+
+MAX_BODY = 256 * 1024
+MAX_FUTURE = timedelta(days=1)  # a kiosk's local date may be a day ahead of the hub's UTC
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    reason: str
+
+
+class Refused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = Outcome(status, reason)
+
+
+def ingest(
+    hub: Hub,
+    kiosk_id: str,
+    body: bytes,
+    signature_header: str,
+    *,
+    k: int = 5,
+    now: datetime | None = None,
+) -> Outcome:
+    now = now or datetime.now(UTC)
+    try:
+        with hub.transaction() as tx:
+            return _ingest(tx, kiosk_id, body, signature_header, k, now)
+    except Refused as refused:
+        return refused.outcome
+    except Exception as exc:
+        # A unique key hit by a concurrent request (sqlite3 or psycopg): nothing was stored.
+        if "IntegrityError" in type(exc).__name__ or "UniqueViolation" in type(exc).__name__:
+            return Outcome(409, "conflicts with data stored at the same moment; send again")
+        raise
+
+
+def _ingest(
+    tx: Tx, kiosk_id: str, body: bytes, signature_header: str, k: int, now: datetime
+) -> Outcome:
+    if len(body) > MAX_BODY:
+        raise Refused(413, f"batch larger than {MAX_BODY} bytes")
+    known = tx.one("SELECT status FROM kiosk WHERE kiosk_id = ?", [kiosk_id])
+    if known is None:
+        raise Refused(403, f"unknown kiosk {kiosk_id}: enroll it first")
+    if known[0] != "active":
+        raise Refused(403, f"kiosk {kiosk_id} is {known[0]}")
+    scheme, _, signature = signature_header.partition("=")
+    keys = tx.all("SELECT pubkey FROM kiosk_key WHERE kiosk_id = ? AND active = 1", [kiosk_id])
+    if scheme != "ed25519" or not any(verify(key, body, signature) for (key,) in keys):
+        raise Refused(401, "signature does not match the kiosk's enrolled key")
+    try:
+        batch = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(400, f"not JSON: {exc}") from None
+    found = problems(batch)
+    if found:
+        raise Refused(400, "schema: " + "; ".join(found[:5]))
+    if batch["kiosk_id"] != kiosk_id:
+        raise Refused(400, f"batch is for kiosk {batch['kiosk_id']}, sent as {kiosk_id}")
+    digest = hashlib.sha256(body).hexdigest()
+    seq = int(batch["batch_seq"])
+    stored = tx.one(
+        "SELECT body_sha256 FROM batch WHERE kiosk_id = ? AND batch_seq = ?", [kiosk_id, seq]
+    )
+    if stored is not None:
+        if stored[0] == digest:
+            return Outcome(200, f"batch {seq} already stored")
+        raise Refused(409, f"batch {seq} was stored with another body")
+    _check_meaning(tx, kiosk_id, batch, k, now)
+    created = datetime.fromisoformat(batch["created_at"])
+    # ON CONFLICT: the same batch arriving twice at once is stored once; the second
+    # request waits for the first and then compares bodies.
+    inserted = tx.execute(
+        "INSERT INTO batch (kiosk_id, batch_seq, body_sha256, created_at, received_at, skew_s, "
+        "clock_synced, app_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (kiosk_id, batch_seq) DO NOTHING",
+        [
+            kiosk_id,
+            seq,
+            digest,
+            batch["created_at"],
+            now.isoformat(timespec="seconds"),
+            int((created - now).total_seconds()),
+            1 if batch["clock"]["synced"] else 0,
+            batch["software"]["app"],
+        ],
+    )
+    if not inserted:
+        again = tx.one(
+            "SELECT body_sha256 FROM batch WHERE kiosk_id = ? AND batch_seq = ?", [kiosk_id, seq]
+        )
+        if again is not None and again[0] == digest:
+            return Outcome(200, f"batch {seq} already stored")
+        raise Refused(409, f"batch {seq} was stored with another body")
+    for day in batch["ops"]:
+        _store_day(tx, kiosk_id, seq, day)
+    for w in batch["score_windows"]:
+        tx.execute(
+            "INSERT INTO score_window (kiosk_id, form, period_start, period_end, n, "
+            "b0, b1, b2, b3, batch_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [kiosk_id, w["form"], w["period_start"], w["period_end"], w["n"], *w["band"], seq],
+        )
+    return Outcome(201, f"batch {seq} stored")
+
+
+def _check_meaning(tx: Tx, kiosk_id: str, batch: dict[str, Any], k: int, now: datetime) -> None:
+    latest = (now + MAX_FUTURE).date()
+    dates = [day["date"] for day in batch["ops"]]
+    if len(set(dates)) != len(dates):
+        raise Refused(400, "a day appears twice in the batch")
+    for text in dates:
+        if date.fromisoformat(text) > latest:
+            raise Refused(400, f"day {text} is in the future")
+        if tx.one("SELECT 1 FROM ops_day WHERE kiosk_id = ? AND date = ?", [kiosk_id, text]):
+            raise Refused(409, f"day {text} was already reported in another batch")
+    for w in batch["score_windows"]:
+        start, end = w["period_start"], w["period_end"]
+        if sum(w["band"]) != w["n"]:
+            raise Refused(400, f"window {start}: bands do not sum to n")
+        if w["n"] < k:
+            raise Refused(400, f"window {start}: n = {w['n']} is under k = {k}")
+        if start > end or date.fromisoformat(end) > latest:
+            raise Refused(400, f"window {start}..{end}: dates out of order or in the future")
+        overlap = tx.one(
+            "SELECT period_start FROM score_window WHERE kiosk_id = ? AND form = ? "
+            "AND period_start <= ? AND period_end >= ?",
+            [kiosk_id, w["form"], end, start],
+        )
+        if overlap:
+            raise Refused(409, f"window {start}..{end} overlaps one from {overlap[0]}")
+
+
+def _store_day(tx: Tx, kiosk_id: str, seq: int, day: dict[str, Any]) -> None:
+    tx.execute(
+        "INSERT INTO ops_day (kiosk_id, date, batch_seq) VALUES (?, ?, ?)",
+        [kiosk_id, day["date"], seq],
+    )
+    rows: list[tuple[str, str, int]] = [(m, "", int(day.get(m, 0))) for m in PLAIN]
+    for metric in ("ui_language", "accessibility", "activity_views", "activity_prints", "printer"):
+        rows.extend((metric, key, int(v)) for key, v in day.get(metric, {}).items())
+    for item, reasons in day.get("abandoned", {}).items():
+        rows.extend(("abandoned", f"{item}:{reason}", int(v)) for reason, v in reasons.items())
+    for metric, key, value in rows:
+        if value:
+            tx.execute(
+                "INSERT INTO ops_daily (kiosk_id, date, metric, key, value, batch_seq) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [kiosk_id, day["date"], metric, key, value, seq],
+            )

@@ -1,0 +1,108 @@
+"""A batch: one or more closed days of counts and the released score windows (pure).
+
+Nothing in a batch is per visit: counters per day and, for the self-test, only
+windows of at least k tests as four band counts. The body is serialised
+canonically (sorted keys, no spaces, UTF-8) because the signature covers the
+exact bytes and the hub compares resent bodies byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from kiosk.tally import ScoreWindow
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.json"
+SCHEMA_ID = "esis-kiosk-batch/1"
+PLAIN = ("sessions_started", "consent_shown", "consent_declined", "tests_completed",
+         "tests_incomplete", "staff_calls")  # fmt: skip
+MAPS = ("ui_language", "accessibility", "activity_views", "activity_prints", "printer")
+
+
+class BatchError(ValueError):
+    """A batch that does not match the schema: a bug, never sent."""
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=FormatChecker())
+
+
+def problems(body: object) -> list[str]:
+    """Every way ``body`` breaks the schema, as 'path: message' lines."""
+    errors = sorted(_validator().iter_errors(body), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
+
+
+def ops_day(day: date, counters: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """One day's counters (Tally.day) in the batch's shape; absent counters are zero."""
+    out: dict[str, Any] = {"date": day.isoformat()}
+    for metric in PLAIN:
+        out[metric] = sum(counters.get(metric, {}).values())
+    for metric in MAPS:
+        values = {k: v for k, v in counters.get(metric, {}).items() if k and v}
+        if values:
+            out[metric] = values
+    abandoned: dict[str, dict[str, int]] = {}
+    for key, value in counters.get("abandoned", {}).items():
+        item, _, reason = key.partition(":")
+        abandoned.setdefault(item, {})[reason] = value
+    if abandoned:
+        out["abandoned"] = abandoned
+    return out
+
+
+def window(w: ScoreWindow) -> dict[str, Any]:
+    return {
+        "form": w.pack,
+        "period_start": w.period_start,
+        "period_end": w.period_end,
+        "n": w.n,
+        "band": list(w.bands),
+    }
+
+
+def build(
+    *,
+    kiosk_id: str,
+    seq: int,
+    created_at: datetime,
+    timezone: str,
+    app_version: str,
+    clock_synced: bool,
+    days: Iterable[dict[str, Any]],
+    windows: Iterable[ScoreWindow],
+) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_ID,
+        "kiosk_id": kiosk_id,
+        "batch_seq": seq,
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "tz": timezone,
+        "software": {"app": app_version, "bands": "esis4-v1"},
+        "clock": {"synced": clock_synced},
+        "ops": list(days),
+        "score_windows": [window(w) for w in windows],
+        "noise": {"mechanism": "none"},
+    }
+
+
+def canonical(body: dict[str, Any]) -> bytes:
+    """The exact bytes that are signed, stored and sent; refuses a body the schema refuses."""
+    found = problems(body)
+    if found:
+        raise BatchError("batch does not match the schema: " + "; ".join(found[:5]))
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
