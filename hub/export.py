@@ -29,22 +29,24 @@ METRICS = (
 def export_csv(hub: Hub, start: date, end: date, by: str) -> bytes:
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
-    group = {"kiosk": "o.kiosk_id", "region": "k.region", "fleet": "'fleet'"}[by]
+    group = {"kiosk": "k.kiosk_id", "region": "k.region", "fleet": "'fleet'"}[by]
+    # PostgreSQL refuses a constant in GROUP BY: the fleet is grouped by date alone.
+    also = "" if by == "fleet" else f", {group}"
     rows = hub.query(
         f"SELECT o.date, {group}, o.metric, sum(o.value) FROM ops_daily o "
         "JOIN kiosk k ON k.kiosk_id = o.kiosk_id WHERE o.date >= ? AND o.date <= ? "
-        f"GROUP BY o.date, {group}, o.metric",
+        f"GROUP BY o.date{also}, o.metric",
         [start.isoformat(), end.isoformat()],
     )
     faults = hub.query(
         f"SELECT o.date, {group}, sum(o.value) FROM ops_daily o "
         "JOIN kiosk k ON k.kiosk_id = o.kiosk_id WHERE o.metric = 'printer' AND o.key != 'ok' "
-        f"AND o.date >= ? AND o.date <= ? GROUP BY o.date, {group}",
+        f"AND o.date >= ? AND o.date <= ? GROUP BY o.date{also}",
         [start.isoformat(), end.isoformat()],
     )
     reported = hub.query(
         f"SELECT d.date, {group}, count(*) FROM ops_day d JOIN kiosk k ON k.kiosk_id = d.kiosk_id "
-        f"WHERE d.date >= ? AND d.date <= ? GROUP BY d.date, {group}",
+        f"WHERE d.date >= ? AND d.date <= ? GROUP BY d.date{also}",
         [start.isoformat(), end.isoformat()],
     )
     table: dict[tuple[str, str], dict[str, int]] = {}
