@@ -127,6 +127,12 @@ class Tx:
         self.cursor.execute(PLACEHOLDER.sub("%s", sql) if self.postgres else sql, tuple(params))
         return int(self.cursor.rowcount)
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for many rows (psycopg pipelines them: one round trip, not one each)."""
+        if rows:
+            query = PLACEHOLDER.sub("%s", sql) if self.postgres else sql
+            self.cursor.executemany(query, [tuple(r) for r in rows])
+
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self.execute(sql, params)
         return [tuple(r) for r in self.cursor.fetchall()]

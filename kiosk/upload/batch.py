@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from kiosk.tally import ScoreWindow
@@ -41,8 +42,21 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema(), format_checker=FormatChecker())
 
 
+@cache
+def _fast() -> Any:
+    # The same schema compiled to Python: about fifty times faster for the (usual)
+    # valid batch; jsonschema then explains an invalid one, problem by problem.
+    return fastjsonschema.compile(schema())
+
+
 def problems(body: object) -> list[str]:
     """Every way ``body`` breaks the schema, as 'path: message' lines."""
+    try:
+        _fast()(body)
+    except fastjsonschema.JsonSchemaException:
+        pass
+    else:
+        return []
     errors = sorted(_validator().iter_errors(body), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
 
