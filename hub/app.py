@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from hub import report
 from hub.db import Hub, open_hub
 from hub.ingest import ingest
 from hub.users import login
+from kiosk.app import secret_key
 
 ROOT = Path(__file__).resolve().parent
 CHART_JS = ROOT.parent / "kiosk" / "static" / "vendor" / "chart.umd.js"
@@ -67,7 +67,7 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
     app.extensions["hub"] = db or open_hub(config.data_dir, config.database_url, config.db_schema)
     app.extensions["hub_config"] = config
     app.config.update(
-        SECRET_KEY=_secret(config.data_dir),
+        SECRET_KEY=secret_key(config.data_dir),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
@@ -87,16 +87,6 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
         return response
 
     return app
-
-
-def _secret(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
 
 
 # --- kiosks ---------------------------------------------------------------------------

@@ -32,8 +32,11 @@ ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
 
 
-def _secret_key(data_dir: Path) -> str:
-    """A per-kiosk key kept in the data directory, so restarts keep CSRF tokens valid."""
+def secret_key(data_dir: Path) -> str:
+    """A key kept in the data directory (mode 0600), so restarts keep sessions and CSRF tokens.
+
+    The hub keeps its own the same way.
+    """
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -73,7 +76,7 @@ def create_app(
         data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(data_dir / "kiosk.db")
         events = EventLog(data_dir / "log" / "events.jsonl", level=settings.log.level)
-        secret = _secret_key(data_dir)
+        secret = secret_key(data_dir)
 
     app.config.update(
         SECRET_KEY=secret,
