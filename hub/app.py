@@ -99,6 +99,7 @@ def receive(kiosk_id: str) -> ResponseReturnValue:
         request.get_data(cache=False),
         request.headers.get("Kiosk-Signature", ""),
         k=config.k,
+        sent_at=request.headers.get("Kiosk-Sent-At", ""),
     )
     return {"status": outcome.status, "reason": outcome.reason}, outcome.status
 

@@ -25,7 +25,7 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS batch (
         kiosk_id TEXT NOT NULL REFERENCES kiosk (kiosk_id), batch_seq INTEGER NOT NULL,
         body_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, received_at TEXT NOT NULL,
-        skew_s INTEGER NOT NULL, clock_synced INTEGER NOT NULL, app_version TEXT NOT NULL,
+        skew_s INTEGER, clock_synced INTEGER NOT NULL, app_version TEXT NOT NULL,
         PRIMARY KEY (kiosk_id, batch_seq))""",
     """CREATE TABLE IF NOT EXISTS ops_daily (
         kiosk_id TEXT NOT NULL, date TEXT NOT NULL, metric TEXT NOT NULL,

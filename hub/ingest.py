@@ -42,11 +42,13 @@ def ingest(
     *,
     k: int = 5,
     now: datetime | None = None,
+    sent_at: str = "",
 ) -> Outcome:
+    """Store one batch; ``sent_at`` is the kiosk's clock when it sent it (for the skew)."""
     now = now or datetime.now(UTC)
     try:
         with hub.transaction() as tx:
-            return _ingest(tx, kiosk_id, body, signature_header, k, now)
+            return _ingest(tx, kiosk_id, body, signature_header, k, now, _skew(sent_at, now))
     except Refused as refused:
         return refused.outcome
     except Exception as exc:
@@ -56,8 +58,29 @@ def ingest(
         raise
 
 
+def _skew(sent_at: str, now: datetime) -> int | None:
+    """Seconds the kiosk's clock is ahead of the hub's; None when it did not say.
+
+    Taken from the time of sending, not the batch's created_at: a batch that waited a
+    month for the network was made a month ago by a clock that may be right.
+    """
+    try:
+        sent = datetime.fromisoformat(sent_at)
+    except ValueError:
+        return None
+    if sent.tzinfo is None:
+        return None
+    return int((sent - now).total_seconds())
+
+
 def _ingest(
-    tx: Tx, kiosk_id: str, body: bytes, signature_header: str, k: int, now: datetime
+    tx: Tx,
+    kiosk_id: str,
+    body: bytes,
+    signature_header: str,
+    k: int,
+    now: datetime,
+    skew: int | None,
 ) -> Outcome:
     if len(body) > MAX_BODY:
         raise Refused(413, f"batch larger than {MAX_BODY} bytes")
@@ -94,7 +117,6 @@ def _ingest(
             return Outcome(200, f"batch {seq} already stored")
         raise Refused(409, f"batch {seq} was stored with another body")
     _check_meaning(tx, kiosk_id, batch, k, now)
-    created = datetime.fromisoformat(batch["created_at"])
     # ON CONFLICT: the same batch arriving twice at once is stored once; the second
     # request waits for the first and then compares bodies.
     inserted = tx.execute(
@@ -107,7 +129,7 @@ def _ingest(
             digest,
             batch["created_at"],
             now.isoformat(timespec="seconds"),
-            int((created - now).total_seconds()),
+            skew,
             1 if batch["clock"]["synced"] else 0,
             batch["software"]["app"],
         ],

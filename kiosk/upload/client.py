@@ -118,6 +118,8 @@ class Sender:
             "Kiosk-Signature": f"ed25519={queued.signature}",
         }
         for attempt in range(1, self.tries + 1):
+            # Not signed: it only tells the hub how far this clock is off (monitoring).
+            headers["Kiosk-Sent-At"] = self.now().isoformat(timespec="seconds")
             answer = self.post(self.url, queued.body, headers, self.timeout)
             if answer.status is not None and 200 <= answer.status < 300:
                 outbox.acknowledge(self.store, queued.seq, self.now())
