@@ -55,3 +55,13 @@ def test_upload_refuses_a_plain_http_hub(
     assert main(["--config", str(config), "keygen"]) == 0
     assert main(["--config", str(config), "upload"]) == 1
     assert "https://" in capsys.readouterr().out
+
+
+def test_upload_is_off_without_a_hub_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n')
+    assert main(["--config", str(config), "upload"]) == 0
+    assert "upload is off" in capsys.readouterr().out
+    assert not (tmp_path / "data" / "keys").exists()

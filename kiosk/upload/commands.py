@@ -69,6 +69,9 @@ def upload(
     synced: bool | None = None,
 ) -> int:
     """Close finished days, then send what waits. 0 when all is delivered or nothing to do."""
+    if not settings.upload.hub_url:
+        print("upload is off: upload.hub_url is empty")
+        return 0
     tally = Tally(store, settings.kiosk.timezone, k=settings.selftest.k)
     now = now or datetime.now(ZoneInfo(settings.kiosk.timezone))
     synced = clock_synced(settings) if synced is None else synced
@@ -90,7 +93,7 @@ def upload(
     pruned = outbox.prune(store, now)
     if pruned:
         events.info("upload", f"forgot {pruned} acknowledged batch(es) older than 30 days")
-    if not send or not settings.upload.hub_url:
+    if not send:
         return 0
     if sender is None:
         try:
