@@ -92,19 +92,23 @@ class Hub:
         conn = self._connect()
         if self.postgres:
             try:
-                yield Tx(conn.cursor(), postgres=True)
+                with conn.cursor() as cursor:
+                    yield Tx(cursor, postgres=True)
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
             return
         conn.execute("BEGIN IMMEDIATE")
+        cursor = conn.cursor()
         try:
-            yield Tx(conn.cursor(), postgres=False)
+            yield Tx(cursor, postgres=False)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            cursor.close()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.transaction() as tx:
