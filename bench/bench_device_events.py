@@ -19,7 +19,7 @@ from gpiozero.pins.mock import MockFactory
 
 from hardware.display import FakeDisplay
 from hardware.gpio import CallStaff, EventQueue, PirSensor, StaffButton
-from kiosk.devices import Devices, ScreenSignals, standard_pump
+from kiosk.devices.pump import Devices, ScreenSignals, standard_pump
 
 BUTTON, PIR = 17, 4
 

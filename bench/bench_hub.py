@@ -33,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 from hub.db import Hub  # noqa: E402
 from hub.enroll import enroll  # noqa: E402
 from hub.ingest import ingest  # noqa: E402
-from kiosk.tally import ScoreWindow  # noqa: E402
-from kiosk.upload import batch  # noqa: E402
-from kiosk.upload.signing import public_b64, sign  # noqa: E402
+from kiosk.shared import batch  # noqa: E402
+from kiosk.shared.bands import ScoreWindow  # noqa: E402
+from kiosk.shared.signature import sign  # noqa: E402
+from kiosk.upload.signing import public_b64  # noqa: E402
 
 POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from kiosk.catalog.apply import apply
 from kiosk.catalog.importers import Limits, parse
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
 
 DAYS = ("ma", "ti", "ke", "to", "pe", "la", "su")
 HEADER = [

@@ -23,16 +23,17 @@ from hardware.printer.escpos_import import dummy
 from hardware.slip_png import render_png
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.context import Services
-from kiosk.events import EventLog
-from kiosk.print_views import bp, create_print_queue
-from kiosk.settings import Settings
-from kiosk.slips import (
+from kiosk.printing.slips import (
     CUT,
     DOTS,
     PREAMBLE,
     build_slip,
 )
-from kiosk.storage import Store
+from kiosk.printing.views import bp
+from kiosk.printing.wiring import create_print_queue
+from kiosk.settings import Settings
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 
 NOW = datetime(2026, 11, 23, 12, 0)

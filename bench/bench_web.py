@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.catalog.model import Activity, WeeklyRule  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
-from kiosk.storage import Store  # noqa: E402
+from kiosk.store.db import Store  # noqa: E402
 
 PAGES = ("/", "/activities", "/activities/bench-0042")
 CATEGORIES = ["meeting-places", "peer-groups", "volunteering", "culture-crafts", "digital-help"]

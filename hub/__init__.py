@@ -2,5 +2,5 @@
 
 Its own Flask app (:func:`hub.app.create_app`) and command (``kiosk-hub``). Storage
 is SQLite in the hub's data directory, or PostgreSQL when ``DATABASE_URL`` says so
-(:mod:`hub.db`). Both ends use the kiosk's JSON Schema (kiosk/upload/schema.json).
+(:mod:`hub.db`). Both ends use the kiosk's JSON Schema (kiosk/shared/schema.json).
 """

@@ -29,7 +29,7 @@ from hub import report
 from hub.db import Hub, open_hub
 from hub.ingest import ingest
 from hub.users import login
-from kiosk.app import secret_key
+from kiosk.shared.secret import secret_key
 
 ROOT = Path(__file__).resolve().parent
 CHART_JS = ROOT.parent / "kiosk" / "static" / "vendor" / "chart.umd.js"

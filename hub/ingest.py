@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hub.db import Hub, Tx
-from kiosk.upload.batch import PLAIN, problems
-from kiosk.upload.signing import verify
+from kiosk.shared.batch import PLAIN, problems
+from kiosk.shared.signature import verify
 
 MAX_BODY = 256 * 1024
 MAX_FUTURE = timedelta(days=1)  # a kiosk's local date may be a day ahead of the hub's UTC

@@ -16,34 +16,22 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from kiosk import __version__, device_wiring
+from kiosk import __version__
 from kiosk.bootconfig import read_config_error
 from kiosk.catalog.store import Catalog
 from kiosk.context import Services
-from kiosk.events import EventLog
+from kiosk.devices import wiring as device_wiring
 from kiosk.hours import parse_hours
 from kiosk.i18n import init_babel
 from kiosk.settings import ConfigError, Settings, resolve_data_dir
-from kiosk.storage import Store
+from kiosk.shared.secret import secret_key
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from kiosk.web import security
 
 ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
-
-
-def secret_key(data_dir: Path) -> str:
-    """A key kept in the data directory (mode 0600), so restarts keep sessions and CSRF tokens.
-
-    The hub keeps its own the same way.
-    """
-    path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
 
 
 def create_app(
@@ -110,9 +98,9 @@ def create_app(
     if devices is not None:
         svc.extra["devices"] = devices
 
-    from kiosk.print_views import bp as print_bp
-    from kiosk.print_views import create_print_queue
-    from kiosk.web import devices as devices_views
+    from kiosk.devices import views as devices_views
+    from kiosk.printing.views import bp as print_bp
+    from kiosk.printing.wiring import create_print_queue
     from kiosk.web import public
 
     # One worker thread owns the printer; requests only enqueue.

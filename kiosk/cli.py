@@ -99,8 +99,8 @@ def _settings_example(_args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def _print_slip(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk import print_cli
     from kiosk.app import open_catalog
+    from kiosk.printing import cli as print_cli
 
     catalog = open_catalog(settings)
     try:
@@ -111,9 +111,9 @@ def _print_slip(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from kiosk.catalog import import_cli
-    from kiosk.events import EventLog
     from kiosk.settings import resolve_data_dir
-    from kiosk.storage import Store
+    from kiosk.store.db import Store
+    from kiosk.store.event_log import EventLog
 
     data_dir = resolve_data_dir(settings)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     doc = sub.add_parser("settings-doc", help="print docs/configuration.md")
     doc.set_defaults(handler=_settings_doc, no_settings=True)
 
-    from kiosk import bootconfig, print_cli
+    from kiosk import bootconfig
+    from kiosk.printing import cli as print_cli
 
     bootconfig.add_parser(sub)
     sub.choices["apply-boot-config"].set_defaults(

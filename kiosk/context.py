@@ -12,9 +12,9 @@ from typing import Any, Protocol
 from flask import current_app
 
 from kiosk.catalog.model import Activity
-from kiosk.events import EventLog
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 
 

@@ -7,7 +7,7 @@ its pack's pending score window, in the same transaction; the score itself is
 never stored. The pending window is released (see :meth:`Tally.roll_window`) only
 when it holds at least ``k`` tests.
 
-Metric names are those of the upload batch (kiosk/upload/schema.json):
+Metric names are those of the upload batch (kiosk/shared/schema.json):
 sessions_started, consent_shown, consent_declined, tests_completed,
 tests_incomplete, abandoned (key "<item>:timeout" or "<item>:exit"), ui_language,
 accessibility, activity_views, activity_prints, printer, staff_calls.
@@ -15,11 +15,11 @@ accessibility, activity_views, activity_prints, printer, staff_calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from kiosk.storage import Store
+from kiosk.shared.bands import ScoreWindow, band_of
+from kiosk.store.db import Store
 
 METRICS = (
     "sessions_started",
@@ -35,24 +35,7 @@ METRICS = (
     "printer",
     "staff_calls",
 )
-BAND_EDGES = (19, 29, 39, 50)  # raw sums 10-19, 20-29, 30-39, 40-50
 MIN_K = 3
-
-
-def band_of(raw_sum: int) -> int:
-    """Index of the score band of a raw ESIS sum (10-50)."""
-    if not 10 <= raw_sum <= 50:
-        raise ValueError(f"raw sum {raw_sum} is outside 10-50")
-    return next(i for i, edge in enumerate(BAND_EDGES) if raw_sum <= edge)
-
-
-@dataclass(frozen=True)
-class ScoreWindow:
-    pack: str
-    period_start: str
-    period_end: str
-    n: int
-    bands: tuple[int, int, int, int]
 
 
 class Tally:

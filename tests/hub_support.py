@@ -19,9 +19,9 @@ from werkzeug.serving import make_server
 from hub.app import HubConfig, create_app
 from hub.db import Hub
 from hub.enroll import enroll
-from kiosk.events import EventLog
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from kiosk.upload.signing import create_key, key_path, public_b64
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from datetime import time as clock
 
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
-from kiosk.printing import Job, PrintQueue
+from kiosk.printing.queue import Job, PrintQueue
 
 NOW = datetime(2026, 11, 23, 12, 0)  # a Monday
 

@@ -138,7 +138,7 @@ def test_next_occurrences_skips_ended_ones() -> None:
 
 def test_cached_listing_follows_the_clock_and_reloads() -> None:
     from kiosk.catalog.store import Catalog
-    from kiosk.storage import Store
+    from kiosk.store.db import Store
 
     store = Store(None)
     catalog = Catalog(store)

@@ -28,7 +28,14 @@ from hardware.gpio import (
     StatusLight,
     emit,
 )
-from kiosk.devices import Devices, EventPump, GpioError, ScreenSignals, build_devices, standard_pump
+from kiosk.devices.pump import (
+    Devices,
+    EventPump,
+    GpioError,
+    ScreenSignals,
+    build_devices,
+    standard_pump,
+)
 from kiosk.settings import DisplaySection, GpioSection
 
 PIR, BUTTON, PAPER, LED, CALL = 4, 17, 27, 5, 6

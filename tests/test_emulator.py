@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hardware.emulator import PrinterEmulator
 from hardware.escpos_decode import Decoder, Element, as_text, decode
 from hardware.printer import PrinterError, PrinterState, SerialPrinter
-from kiosk.slips import build_slip
+from kiosk.printing.slips import build_slip
 from tests.printing_support import NOW, WALK
 
 SLIP = build_slip(WALK, lang="fi", width_mm=58, meeting_point_name="Akseli", today=NOW)

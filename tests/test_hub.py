@@ -18,8 +18,8 @@ from hub.db import Hub
 from hub.enroll import EnrollError, read
 from hub.export import export_csv
 from hub.users import add_user
-from kiosk.upload import batch
-from kiosk.upload.signing import sign
+from kiosk.shared import batch
+from kiosk.shared.signature import sign
 from tests.hub_support import FakeKiosk, enroll_kiosks, make_kiosk
 
 TODAY = datetime.now(UTC).date()

@@ -11,7 +11,7 @@ from kiosk.catalog.importers import Limits, ParseResult, Problem, parse
 from kiosk.catalog.importers.common import last_date
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
 
 DATA = Path(__file__).parent / "data"
 LIMITS = Limits.from_settings(Settings())

@@ -17,9 +17,9 @@ from kiosk.catalog.import_cli import (
     load_source,
     run,
 )
-from kiosk.events import EventLog
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 
 DATA = Path(__file__).parent / "data"
 PAGES = json.loads((DATA / "linkedevents.json").read_text(encoding="utf-8"))

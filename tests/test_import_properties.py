@@ -17,7 +17,7 @@ from kiosk.catalog.importers import Limits, ParseResult, parse
 from kiosk.catalog.importers.rows import COLUMNS
 from kiosk.catalog.model import Activity
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
 
 LIMITS = Limits.from_settings(Settings())
 TODAY = date(2026, 9, 1)

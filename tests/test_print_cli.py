@@ -5,7 +5,7 @@ import pytest
 
 from hardware.emulator import PrinterEmulator
 from hardware.escpos_decode import decode
-from kiosk.print_cli import add_parser, run
+from kiosk.printing.cli import add_parser, run
 from kiosk.settings import Settings
 from tests.printing_support import CATALOG, WALK
 

@@ -8,10 +8,10 @@ import pytest
 
 from hardware.emulator import PrinterEmulator
 from hardware.printer import FakePrinter, Printer, PrinterState, SerialPrinter
-from kiosk.events import EventLog
-from kiosk.printing import PrintQueue
+from kiosk.printing.queue import PrintQueue
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from tests.printing_support import CATALOG, WALK, wait_finished
 

@@ -8,11 +8,12 @@ from flask.testing import FlaskClient
 from hardware.emulator import PrinterEmulator
 from hardware.printer import FakePrinter
 from kiosk.context import Services
-from kiosk.events import EventLog
-from kiosk.print_views import bp, create_print_queue
-from kiosk.printing import PrintQueue
+from kiosk.printing.queue import PrintQueue
+from kiosk.printing.views import bp
+from kiosk.printing.wiring import create_print_queue
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from tests.printing_support import CATALOG, WALK, wait_finished
 

@@ -17,9 +17,9 @@ from hardware.printer import (
     PrinterState,
     SerialPrinter,
     UsbPrinter,
-    open_printer,
     state_from_replies,
 )
+from kiosk.printing.printer import open_printer
 from kiosk.settings import ConfigError, PrinterSection
 
 OK = 0x12
@@ -172,7 +172,7 @@ def test_factory() -> None:
 def test_escpos_import_leaves_no_log_handler_or_temp_dir(tmp_path: Path) -> None:
     code = (
         "import logging\n"
-        "import hardware.printer, kiosk.slips\n"
+        "import hardware.printer, kiosk.printing.slips\n"
         "assert 'escpos' not in __import__('sys').modules  # nothing at import time\n"
         "from hardware.printer.escpos_import import dummy\n"
         "dummy('POS-5890')\n"

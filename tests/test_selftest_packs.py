@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.events import EventLog
 from kiosk.selftest import registry
 from kiosk.selftest.library import SHIPPED, Library
 from kiosk.selftest.packs import PackError, load
+from kiosk.store.event_log import EventLog
 from tests.selftest_support import OFFICIAL, official_raw, write_pack
 
 SEED = Path(__file__).parent / "data" / "esis-form-thl-2019.txt"

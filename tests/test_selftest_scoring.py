@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kiosk.selftest.packs import load
 from kiosk.selftest.scoring import raw_sum, score, very_weak
-from kiosk.tally import band_of
+from kiosk.shared.bands import band_of
 from tests.selftest_support import OFFICIAL
 
 PACK = load(OFFICIAL)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.slips import (
+from kiosk.printing.slips import (
     COLUMNS,
     PREAMBLE,
     Line,

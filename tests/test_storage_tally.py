@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.storage import Store
-from kiosk.tally import Tally, band_of
+from kiosk.shared.bands import band_of
+from kiosk.store.db import Store
+from kiosk.tally import Tally
 
 HEL = ZoneInfo("Europe/Helsinki")
 

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.shared import batch
+from kiosk.shared.signature import verify
 from kiosk.tally import METRICS
-from kiosk.upload import batch, outbox
-from kiosk.upload.signing import public_b64, verify
+from kiosk.upload import outbox
+from kiosk.upload.signing import public_b64
 from tests.hub_support import FakeKiosk, make_kiosk
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -1,7 +1,8 @@
 """Thermal printers: one interface (:class:`Printer`), one adapter per transport.
 
-:func:`open_printer` builds the adapter ``[printer] kind`` names; nothing is
-opened until the print worker calls ``open()`` (no IO at import or at build).
+Adapters take plain values (a device path, a USB id, a host and port); the kiosk
+builds the one its settings name (kiosk.printing.printer). Nothing is opened
+until the print worker calls ``open()`` (no IO at import or at build).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from hardware.printer.base import Printer, PrinterError, PrinterState, state_fro
 from hardware.printer.fake import FakePrinter
 from hardware.printer.other import FilePrinter, NetworkPrinter, UsbPrinter
 from hardware.printer.serial_printer import SerialPrinter, wire_seconds
-from kiosk.settings import ConfigError, PrinterSection
 
 __all__ = [
     "FakePrinter",
@@ -21,53 +21,6 @@ __all__ = [
     "PrinterState",
     "SerialPrinter",
     "UsbPrinter",
-    "open_printer",
     "state_from_replies",
     "wire_seconds",
 ]
-
-
-def _hex_id(value: str, name: str) -> int:
-    try:
-        return int(value, 16)
-    except ValueError:
-        raise ConfigError(f"setting 'printer.{name}' = {value!r}: expected a hex USB id") from None
-
-
-def open_printer(section: PrinterSection, *, device: str | None = None) -> Printer:
-    """The adapter for ``section.kind``; ``device`` overrides the serial device
-    (the emulator's pty path for kind ``emulator``)."""
-    kind = section.kind
-    if kind == "fake":
-        return FakePrinter()
-    if kind in ("serial", "emulator"):
-        path = device or section.device
-        if kind == "emulator" and device is None:
-            raise ConfigError("printer kind 'emulator' needs a running emulator (its pty path)")
-        return SerialPrinter(
-            path,
-            baud=section.baud,
-            flow_control=section.flow_control,
-            write_timeout=section.write_timeout,
-            status_timeout=section.status_timeout,
-        )
-    if kind == "usb":
-        return UsbPrinter(
-            _hex_id(section.usb_vendor, "usb_vendor"),
-            _hex_id(section.usb_product, "usb_product"),
-            timeout_ms=int(section.write_timeout * 1000),
-        )
-    if kind == "network":
-        if not section.host:
-            raise ConfigError("printer kind 'network' needs 'printer.host'")
-        return NetworkPrinter(
-            section.host,
-            section.port,
-            timeout=section.write_timeout,
-            status_timeout=section.status_timeout,
-        )
-    if kind == "file":
-        if not section.file_path:
-            raise ConfigError("printer kind 'file' needs 'printer.file_path'")
-        return FilePrinter(section.file_path)
-    raise ConfigError(f"unknown printer kind {kind!r}")

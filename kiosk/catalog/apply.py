@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from kiosk.catalog.importers.common import ParseResult, Problem, last_date
 from kiosk.catalog.model import Activity
-from kiosk.storage import Store
+from kiosk.store.db import Store
 
 DEMO_SOURCE = "demo"
 

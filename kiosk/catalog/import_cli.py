@@ -34,9 +34,9 @@ from kiosk.catalog.importers import (
     parse,
 )
 from kiosk.catalog.importers.linkedevents import parse_linked_events
-from kiosk.events import EventLog
 from kiosk.settings import Settings
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 
 # fetch(url, timeout_seconds, max_bytes) -> body; raises OSError/ValueError on failure.
 Fetch = Callable[[str, float, int], bytes]

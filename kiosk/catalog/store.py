@@ -16,7 +16,7 @@ from datetime import date, datetime
 from kiosk.catalog.model import Activity
 from kiosk.catalog.occurrences import last_date
 from kiosk.catalog.query import Agenda, Filters, Listed, agenda, listing, spoken_languages
-from kiosk.storage import Store
+from kiosk.store.db import Store
 
 
 class Catalog:

@@ -1,4 +1,5 @@
 """The participation self-test (osallisuusindikaattori / ESIS), anonymous by construction.
+Packs, registry and scoring are core (no Flask); web.py is the blueprint init_app registers.
 
 Forms come as instrument packs (:mod:`kiosk.selftest.packs`), checked against
 the official hashes at start (:mod:`kiosk.selftest.registry`); scoring is pure
@@ -9,11 +10,15 @@ The part keeps its own translations catalogue (kiosk/selftest/translations).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from kiosk.context import Services
 from kiosk.selftest.library import SHIPPED, Library
+
+if TYPE_CHECKING:
+    # Only for the types: the pure modules of this package must not pull in Flask.
+    from flask import Flask
+
+    from kiosk.context import Services
 
 
 def init_app(app: Flask) -> None:

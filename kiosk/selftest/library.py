@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.events import EventLog
 from kiosk.selftest import registry
 from kiosk.selftest.packs import Pack, PackError, load
+from kiosk.store.event_log import EventLog
 
 SHIPPED = Path(__file__).resolve().parent / "packs"
 

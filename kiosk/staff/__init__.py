@@ -1,4 +1,5 @@
 """Staff mode (``/staff``): the PIN pad, then the health, usage, log and import screens.
+Blueprints: imports the core, the print queue and kiosk.context; only kiosk.app imports it.
 
 Nothing under ``/staff`` answers without a signed-in staff visit except the PIN
 pad itself (see :mod:`kiosk.staff.auth`). The part keeps its own translations

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from kiosk.catalog.model import pick
-from kiosk.tally import ScoreWindow, Tally
+from kiosk.shared.bands import ScoreWindow
+from kiosk.tally import Tally
 
 DAYS = 14
 TOP = 8

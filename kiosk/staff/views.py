@@ -24,12 +24,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from kiosk.context import services
-from kiosk.events import LEVELS
 from kiosk.i18n import UI_LANGUAGES, current_language
-from kiosk.printing import PrintQueue
+from kiosk.printing.queue import PrintQueue
 from kiosk.staff import auth
 from kiosk.staff import health as health_info
 from kiosk.staff import usage as usage_info
+from kiosk.store.event_log import LEVELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(auth.guard)

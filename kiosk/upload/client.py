@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from kiosk.events import EventLog
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.upload import outbox
 
 STOP_CODES = frozenset({400, 401, 403, 409})

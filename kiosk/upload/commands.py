@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.events import EventLog
 from kiosk.settings import Settings, resolve_data_dir
-from kiosk.storage import Store
+from kiosk.shared.batch import BatchError
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from kiosk.upload import outbox
-from kiosk.upload.batch import BatchError
 from kiosk.upload.client import HubAddressError, Sender, batches_url
 from kiosk.upload.signing import SigningKeyError, create_key, key_path, load_key, public_b64
 

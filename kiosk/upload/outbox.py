@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk import __version__
-from kiosk.storage import Store
+from kiosk.shared import batch
+from kiosk.shared.signature import sign
+from kiosk.store.db import Store
 from kiosk.tally import Tally
-from kiosk.upload import batch
-from kiosk.upload.signing import sign
 
 CLOSED_THROUGH = "upload_closed_through"
 ALARM = "upload_alarm"

@@ -11,12 +11,8 @@ import base64
 import os
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 KEY_PATH = Path("keys") / "kiosk.key"
 
@@ -62,17 +58,3 @@ def create_key(path: Path) -> tuple[Ed25519PrivateKey, bool]:
 def public_b64(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
-
-
-def sign(key: Ed25519PrivateKey, body: bytes) -> str:
-    return base64.b64encode(key.sign(body)).decode("ascii")
-
-
-def verify(public_key_b64: str, body: bytes, signature_b64: str) -> bool:
-    """True when ``signature_b64`` is the key's signature of exactly ``body``."""
-    try:
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
-        public.verify(base64.b64decode(signature_b64, validate=True), body)
-    except (InvalidSignature, ValueError):
-        return False
-    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kiosk.storage import Store
+from kiosk.store.db import Store
 from kiosk.upload import outbox
 
 

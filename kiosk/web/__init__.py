@@ -1,1 +1,2 @@
-"""Web layer: blueprints and request hooks. Thin: views call the pure core."""
+"""The passers-by's screens: the public blueprint, screen labels and security headers.
+Thin: imports the core, kiosk.i18n and kiosk.context; only kiosk.app imports it."""

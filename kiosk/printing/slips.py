@@ -26,7 +26,7 @@ import segno
 from hardware.printer.escpos_import import dummy
 from kiosk.catalog.model import Activity, pick
 from kiosk.catalog.occurrences import next_occurrences
-from kiosk.slip_labels import LABELS, format_occurrence, language_names
+from kiosk.printing.labels import LABELS, format_occurrence, language_names
 
 COLUMNS = {58: 32, 80: 48}
 DOTS = {58: 384, 80: 576}

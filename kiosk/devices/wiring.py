@@ -2,7 +2,7 @@
 
 GPIO callbacks never reach Flask or the database: devices put events on a queue,
 the event pump consumes it on its own thread, and the page learns what to do by
-polling :class:`~kiosk.devices.ScreenSignals` through ``GET /signals``.
+polling :class:`~kiosk.devices.pump.ScreenSignals` through ``GET /signals``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.context import Services
 
 if TYPE_CHECKING:
-    from kiosk.devices import Devices, EventPump, ScreenSignals
+    from kiosk.devices.pump import Devices, EventPump, ScreenSignals
 
 
 @dataclass
@@ -42,7 +42,7 @@ def wire(svc: Services) -> DevicePart | None:
         return None
     # gpiozero takes a noticeable part of a Pi's start-up: import it only when used.
     from hardware.gpio import make_pin_factory
-    from kiosk.devices import ScreenSignals, build_devices, standard_pump
+    from kiosk.devices.pump import ScreenSignals, build_devices, standard_pump
 
     factory = make_pin_factory(settings.gpio.pin_factory)
     devices = build_devices(settings.gpio, settings.display, pin_factory=factory)

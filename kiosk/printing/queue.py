@@ -30,10 +30,10 @@ from zoneinfo import ZoneInfo
 from hardware.printer import Printer, PrinterError, PrinterState
 from hardware.printer.escpos_import import dummy
 from kiosk.catalog.model import Activity
-from kiosk.events import EventLog
+from kiosk.printing.slips import Op, layout_slip, layout_test_slip, length_mm, render
 from kiosk.settings import Settings
-from kiosk.slips import Op, layout_slip, layout_test_slip, length_mm, render
-from kiosk.storage import Store
+from kiosk.store.db import Store
+from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 
 REASONS = ("paper_out", "cover_open", "offline", "other")

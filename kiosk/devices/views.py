@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, render_template
 
 from kiosk.context import services
-from kiosk.device_wiring import DevicePart
+from kiosk.devices.wiring import DevicePart
 from kiosk.hours import next_opening
 
 bp = Blueprint("devices", __name__)

@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hardware.printer import PrinterError, open_printer
+from hardware.printer import PrinterError
 from kiosk.catalog.model import LANGUAGES, Activity
+from kiosk.printing.printer import open_printer
+from kiosk.printing.slips import build_slip
 from kiosk.settings import ConfigError, Settings
-from kiosk.slips import build_slip
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

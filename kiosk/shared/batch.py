@@ -18,7 +18,7 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from kiosk.tally import ScoreWindow
+from kiosk.shared.bands import BANDS_ID, ScoreWindow
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.json"
 SCHEMA_ID = "esis-kiosk-batch/1"
@@ -106,7 +106,7 @@ def build(
         "batch_seq": seq,
         "created_at": created_at.isoformat(timespec="seconds"),
         "tz": timezone,
-        "software": {"app": app_version, "bands": "esis4-v1"},
+        "software": {"app": app_version, "bands": BANDS_ID},
         "clock": {"synced": clock_synced},
         "ops": list(days),
         "score_windows": [window(w) for w in windows],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from kiosk.migrations import migrations
+from kiosk.store.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5000
 
