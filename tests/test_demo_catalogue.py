@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.catalog.demo import demo_activities
+from kiosk.catalog.demo import DEMO_FILE, demo_activities, moved_dates
+from kiosk.catalog.importers import Limits, parse
 from kiosk.catalog.model import CATEGORIES, LANGUAGES, Activity
+from kiosk.settings import Settings
 
 # Mondays, mid-week days, Sundays, a year end, a leap day and DST change weeks.
 TODAYS = [date(2026, 11, 23) + timedelta(days=n) for n in range(14)] + [
@@ -155,3 +157,51 @@ def test_pure_and_round_trips_through_json(today: date) -> None:
     first, second = demo_activities(today), demo_activities(today)
     assert first == second
     assert [Activity.from_json(a.to_json()) for a in first] == first
+
+
+def test_the_shipped_file_imports_as_it_is() -> None:
+    """Coordinators may import the example themselves: as written, it has no problems."""
+    result = parse(
+        DEMO_FILE.read_bytes(),
+        name=DEMO_FILE.name,
+        source="demo.csv",
+        limits=Limits.from_settings(Settings()),
+        today=date(2026, 11, 23),
+    )
+    assert result.ok, result.problems[:3]
+    assert [a.id for a in result.activities] == [a.id for a in demo_activities(date.today())]
+    assert not result.skipped
+
+
+def monday_parity(day: date) -> int:
+    monday = day - timedelta(days=day.weekday())
+    return ((monday - date(2025, 1, 6)).days // 7) % 2
+
+
+def test_every_other_week_keeps_its_weeks_whatever_today_is() -> None:
+    """A fortnightly group meets on the same dates whether the kiosk started on a
+    Monday or a Thursday, this year or the next."""
+    seen: dict[tuple[str, int], set[int]] = {}
+    for today in TODAYS:
+        for a in demo_activities(today):
+            for rule in a.weekly:
+                if rule.interval == 2:
+                    assert rule.anchor is not None
+                    seen.setdefault((a.id, rule.weekday), set()).add(monday_parity(rule.anchor))
+    assert len(seen) >= 5
+    assert {key: parities for key, parities in seen.items() if len(parities) > 1} == {}
+
+
+def test_moving_the_dates_keeps_weekdays_and_leaves_the_anchors() -> None:
+    original = DEMO_FILE.read_bytes()
+    moved = moved_dates(original, date(2027, 6, 9))
+    assert moved != original
+    before = parse(original, name="demo.csv", source="demo", limits=Limits(), today=date.today())
+    after = parse(moved, name="demo.csv", source="demo", limits=Limits(), today=date.today())
+    for a, b in zip(before.activities, after.activities, strict=True):
+        assert [o.start.weekday() for o in a.occurrences] == [
+            o.start.weekday() for o in b.occurrences
+        ]
+        assert [d.weekday() for d in a.exceptions] == [d.weekday() for d in b.exceptions]
+        if a.valid_from and a.valid_from.year == 2025:
+            assert b.valid_from == a.valid_from, a.id
