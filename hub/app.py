@@ -2,58 +2,36 @@
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+import logging
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    session,
-    url_for,
-)
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hub import report
+from hub import texts
+from hub.config import HubConfig
 from hub.db import Hub, open_hub
 from hub.ingest import ingest
-from hub.users import login
 from kiosk.shared.secret import secret_key
 
+__all__ = ["HubConfig", "create_app", "hub"]
+
 ROOT = Path(__file__).resolve().parent
-CHART_JS = ROOT.parent / "kiosk" / "static" / "vendor" / "chart.umd.js"
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+HSTS = "max-age=31536000"  # a year; not includeSubDomains: the hub may share a domain
+API_PREFIX = "/v1/"
 
 api = Blueprint("api", __name__)
-ui = Blueprint("ui", __name__)
 csrf = CSRFProtect()
-
-
-@dataclass(frozen=True)
-class HubConfig:
-    data_dir: Path
-    database_url: str | None = None
-    db_schema: str = ""  # PostgreSQL schema (tests use one of their own)
-    k: int = 5
-
-    @classmethod
-    def from_env(cls, data_dir: str | None = None) -> HubConfig:
-        folder = data_dir or os.environ.get("KIOSK_HUB_DATA_DIR") or "/var/lib/kiosk-hub"
-        return cls(Path(folder), os.environ.get("DATABASE_URL") or None)
+log = logging.getLogger("hub")
 
 
 def hub() -> Hub:
@@ -61,7 +39,22 @@ def hub() -> Hub:
     return found
 
 
+def config() -> HubConfig:
+    found: HubConfig = current_app.extensions["hub_config"]
+    return found
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` whenever the request came over HTTPS, directly
+    or through a trusted proxy that says so (KIOSK_HUB_TRUSTED_PROXIES)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request.is_secure or super().get_cookie_secure(app))
+
+
 def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
+    from hub.views import ui
+
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     app.extensions["hub"] = db or open_hub(config.data_dir, config.database_url, config.db_schema)
@@ -73,10 +66,16 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=512 * 1024,
     )
+    app.session_interface = _Sessions()
+    if config.trusted_proxies:
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     csrf.init_app(app)
     csrf.exempt(api)  # kiosks sign their batches; there is no browser session to forge
     app.register_blueprint(api)
     app.register_blueprint(ui)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -84,6 +83,8 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     return app
@@ -92,134 +93,41 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
 # --- kiosks ---------------------------------------------------------------------------
 @api.post("/v1/kiosks/<kiosk_id>/batches")
 def receive(kiosk_id: str) -> ResponseReturnValue:
-    config: HubConfig = current_app.extensions["hub_config"]
     outcome = ingest(
         hub(),
         kiosk_id,
         request.get_data(cache=False),
         request.headers.get("Kiosk-Signature", ""),
-        k=config.k,
+        k=config().k,
+        now=config().clock(),
         sent_at=request.headers.get("Kiosk-Sent-At", ""),
     )
     return {"status": outcome.status, "reason": outcome.reason}, outcome.status
 
 
-@api.app_errorhandler(413)
-def _too_large(_exc: Exception) -> ResponseReturnValue:
-    return {"status": 413, "reason": "request too large"}, 413
+# --- errors ---------------------------------------------------------------------------
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    status = exc.code or 500
+    if request.path.startswith(API_PREFIX):
+        # A kiosk retries 413 for ever but raises an alarm on 400: a batch too large
+        # for the hub is something people must look at.
+        if status == 413:
+            return {"status": 400, "reason": "request too large"}, 400
+        return {"status": status, "reason": exc.description or texts.error_text(status)}, status
+    ours = exc.description != type(exc).description  # abort(status, "what to do")
+    message = exc.description if ours and exc.description else texts.error_text(status)
+    page = render_template("error.html", status=status, message=message)
+    response = current_app.make_response((page, status))
+    for name, value in exc.get_headers(request.environ):
+        if name.lower() != "content-type":
+            response.headers[name] = value  # Allow on 405, for example
+    return response
 
 
-# --- coordinators ---------------------------------------------------------------------
-@ui.before_request
-def _signed_in() -> ResponseReturnValue | None:
-    if request.endpoint in ("ui.login", "ui.chart_js", "ui.css", "ui.js"):
-        return None
-    if not session.get("user"):
-        return redirect(url_for("ui.login", next=request.path))
-    return None
-
-
-@ui.route("/login", methods=["GET", "POST"], endpoint="login")
-def login_page() -> ResponseReturnValue:
-    error = ""
-    if request.method == "POST":
-        if login(hub(), request.form.get("name", ""), request.form.get("password", "")):
-            session.clear()
-            session.permanent = True
-            session["user"] = request.form["name"].strip()
-            target = request.args.get("next", "/")
-            return redirect(
-                target if target.startswith("/") and not target.startswith("//") else "/"
-            )
-        error = "Wrong name or password."
-    return render_template("login.html", error=error), 401 if error else 200
-
-
-@ui.post("/logout")
-def logout() -> ResponseReturnValue:
-    session.clear()
-    return redirect(url_for("ui.login"))
-
-
-@ui.get("/")
-def fleet() -> ResponseReturnValue:
-    rows = report.fleet(hub())
-    return render_template("fleet.html", rows=rows, regions=report.regions(hub()))
-
-
-def _period() -> tuple[date, date]:
-    end = datetime.now(UTC).date()
-    try:
-        days = max(7, min(366, int(request.args.get("days", "60"))))
-    except ValueError:
-        days = 60
-    return end - timedelta(days=days - 1), end
-
-
-@ui.get("/kiosks/<kiosk_id>")
-def kiosk(kiosk_id: str) -> ResponseReturnValue:
-    rows = [r for r in report.fleet(hub()) if r.kiosk_id == kiosk_id]
-    if not rows:
-        abort(404)
-    start, end = _period()
-    return _charts(
-        rows[0].name,
-        report.series(hub(), start, end, [kiosk_id]),
-        report.score_bands(hub(), [kiosk_id], pooled=False),
-        row=rows[0],
-    )
-
-
-@ui.get("/regions/<region>")
-def region(region: str) -> ResponseReturnValue:
-    kiosks = report.kiosks_in(hub(), region)
-    if not kiosks:
-        abort(404)
-    start, end = _period()
-    title = f"Region: {region}"
-    return _charts(
-        title,
-        report.series(hub(), start, end, kiosks),
-        report.score_bands(hub(), kiosks, pooled=True),
-        kiosks=len(kiosks),
-    )
-
-
-@ui.get("/all")
-def whole_fleet() -> ResponseReturnValue:
-    kiosks = report.kiosks_in(hub())
-    start, end = _period()
-    return _charts(
-        "The whole fleet",
-        report.series(hub(), start, end, kiosks),
-        report.score_bands(hub(), kiosks, pooled=True),
-        kiosks=len(kiosks),
-    )
-
-
-def _charts(title: str, data: dict[str, Any], bands: list[report.BandCell], **extra: Any) -> str:
-    return render_template(
-        "charts.html",
-        title=title,
-        data=json.dumps(data),
-        bands=bands,
-        min_kiosks=report.MIN_KIOSKS,
-        min_tests=report.MIN_TESTS,
-        **extra,
-    )
-
-
-@ui.get("/static/chart.umd.js")
-def chart_js() -> ResponseReturnValue:
-    # The kiosk's vendored Chart.js: one copy in the repository, no CDN.
-    return send_file(CHART_JS, mimetype="text/javascript", max_age=86400)
-
-
-@ui.get("/static/hub.css")
-def css() -> ResponseReturnValue:
-    return send_file(ROOT / "static" / "hub.css", mimetype="text/css", max_age=3600)
-
-
-@ui.get("/static/hub.js")
-def js() -> ResponseReturnValue:
-    return send_file(ROOT / "static" / "hub.js", mimetype="text/javascript", max_age=3600)
+def _unexpected(exc: Exception) -> ResponseReturnValue:
+    if isinstance(exc, HTTPException):  # pragma: no cover - routed to _http_error
+        return _http_error(exc)
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    if request.path.startswith(API_PREFIX):
+        return {"status": 500, "reason": "the hub failed; it has been logged"}, 500
+    return render_template("error.html", status=500, message=texts.error_text(500)), 500

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from hub.app import HubConfig, create_app
+from hub.config import ConfigError
 from hub.db import open_hub
 from hub.enroll import EnrollError, enroll, read
 from hub.export import BY, export_csv
@@ -20,9 +21,13 @@ def _config(args: argparse.Namespace) -> HubConfig:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from waitress import serve
 
     config = _config(args)
+    if args.trusted_proxies is not None:
+        config = replace(config, trusted_proxies=args.trusted_proxies)
     app = create_app(config)
     where = "PostgreSQL (DATABASE_URL)" if config.database_url else f"{config.data_dir}/hub.db"
     print(f"Hub running on http://{args.host}:{args.port}/ with {where} (Ctrl+C stops)", flush=True)
@@ -59,13 +64,27 @@ def _add_user(args: argparse.Namespace) -> int:
     config = _config(args)
     hub = open_hub(config.data_dir, config.database_url)
     try:
-        add_user(hub, args.name, password)
+        role = add_user(hub, args.name, password, args.role)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         hub.close()
-    print(f"user {args.name} can sign in")
+    print(f"user {args.name} can sign in as a {role}")
+    return 0
+
+
+def _unlock_user(args: argparse.Namespace) -> int:
+    from hub.throttle import unlock
+
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        forgotten = unlock(hub, args.name, args.address)
+    finally:
+        hub.close()
+    what = "failed sign-ins forgotten" if forgotten else "nothing was locked"
+    print(f"{args.name}: {what}; the next sign-in is not delayed")
     return 0
 
 
@@ -81,7 +100,7 @@ def _export(args: argparse.Namespace) -> int:
     config = _config(args)
     hub = open_hub(config.data_dir, config.database_url)
     try:
-        data = export_csv(hub, start, end, args.by)
+        data = export_csv(hub, start, end, args.by, raw=args.raw, settle_days=config.settle_days)
     finally:
         hub.close()
     if args.out:
@@ -101,26 +120,53 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8090)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--trusted-proxies",
+        type=int,
+        choices=range(6),
+        metavar="N",
+        help="reverse proxies whose X-Forwarded-* headers to trust "
+        "(default $KIOSK_HUB_TRUSTED_PROXIES or 0; 1 behind Caddy or nginx)",
+    )
     serve.set_defaults(handler=_serve)
     enroll_cmd = sub.add_parser("enroll", help="accept the kiosks of an enrollment file")
     enroll_cmd.add_argument("file")
     enroll_cmd.set_defaults(handler=_enroll)
-    user = sub.add_parser("add-user", help="let a coordinator sign in (or change a password)")
+    user = sub.add_parser("add-user", help="let someone sign in (or change a password or role)")
     user.add_argument("name")
+    user.add_argument(
+        "--role",
+        choices=("coordinator", "viewer"),
+        help="viewer: published figures only (the default for a new user); coordinator: "
+        "also printer faults and raw counts. An existing user keeps their role unless given",
+    )
     user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     user.set_defaults(handler=_add_user)
+    unlock = sub.add_parser("unlock-user", help="lift a sign-in lock-out after failed tries")
+    unlock.add_argument("name")
+    unlock.add_argument("--address", help="also forget the failures from this address")
+    unlock.set_defaults(handler=_unlock_user)
     export = sub.add_parser("export", help="daily counts as CSV (UTF-8 with BOM, for Excel)")
     export.add_argument("--from", dest="date_from", required=True)
     export.add_argument("--to", dest="date_to", required=True)
     export.add_argument("--by", choices=BY, default="kiosk")
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument(
+        "--raw",
+        action="store_true",
+        help="every count as stored (for coordinators); default: published counts",
+    )
     export.set_defaults(handler=_export)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

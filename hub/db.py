@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,33 @@ SCHEMA = [
         PRIMARY KEY (kiosk_id, form, period_start))""",
     """CREATE TABLE IF NOT EXISTS hub_user (
         name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS hub_migration (
+        version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)""",
+]
+# Changes to a hub made by an earlier release, applied once each and recorded in
+# hub_migration. Statements run in the same transaction as the tables above, on
+# SQLite and PostgreSQL alike; a new database goes through the same steps.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        2,
+        [
+            # Roles. Users who existed before roles keep what they could do (everything);
+            # a user added from now on is a viewer unless made a coordinator.
+            "ALTER TABLE hub_user ADD COLUMN role TEXT NOT NULL DEFAULT 'viewer' "
+            "CHECK (role IN ('coordinator', 'viewer'))",
+            "UPDATE hub_user SET role = 'coordinator'",
+        ],
+    ),
+    (
+        3,
+        [
+            # Failed sign-ins per user name and per address (hub.throttle): kept in the
+            # database so that restarting the hub does not wipe a lock-out.
+            """CREATE TABLE IF NOT EXISTS signin_throttle (
+                kind TEXT NOT NULL, subject TEXT NOT NULL, failures INTEGER NOT NULL,
+                last_at TEXT NOT NULL, PRIMARY KEY (kind, subject))""",
+        ],
+    ),
 ]
 PLACEHOLDER = re.compile(r"\?")
 
@@ -59,10 +87,24 @@ class Hub:
         self._all: list[Any] = []
         self._lock = threading.Lock()
         with self.transaction() as tx:
+            if self.postgres:
+                # Two processes opening one database at once (the server and a
+                # kiosk-hub command) migrate it one after the other.
+                tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"kiosk-hub:{schema}"])
             if self.postgres and schema:
                 tx.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             for ddl in SCHEMA:
                 tx.execute(ddl)
+            done = {int(v) for (v,) in tx.all("SELECT version FROM hub_migration")}
+            for version, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                for sql in statements:
+                    tx.execute(sql)
+                tx.execute(
+                    "INSERT INTO hub_migration (version, applied_at) VALUES (?, ?)",
+                    [version, datetime.now(UTC).isoformat(timespec="seconds")],
+                )
 
     def _connect(self) -> Any:
         conn = getattr(self._local, "conn", None)

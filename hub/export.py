@@ -1,17 +1,23 @@
 """Daily counts as CSV for spreadsheets: per kiosk, per region or for the whole fleet.
 
 UTF-8 with a byte-order mark so that Excel shows ä and ö; semicolons, as Excel
-expects them in a Finnish locale. Score bands are not exported: they are
-read on the dashboard, where the pooling limits apply.
+expects them in a Finnish locale. Published counts by default (hub.publication:
+"< 5" for 1 to 4, ".." for a count withheld so that another cannot be worked out,
+settled days only); ``raw`` gives every count, for coordinators. Text cells that a
+spreadsheet would run as a formula are written as text. Score bands are not
+exported: they are read on the dashboard.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
+from hub import report, texts
 from hub.db import Hub
+from hub.report import FLEET
+from hub.safety import spreadsheet_cell
 
 BY = ("kiosk", "region", "fleet")
 METRICS = (
@@ -23,44 +29,45 @@ METRICS = (
     "activity_views",
     "activity_prints",
     "staff_calls",
+    "printer_faults",
 )
+LABELS = {"small": texts.SMALL, "hidden": texts.HIDDEN, "none": "0"}
 
 
-def export_csv(hub: Hub, start: date, end: date, by: str) -> bytes:
+def export_csv(
+    hub: Hub,
+    start: date,
+    end: date,
+    by: str,
+    *,
+    raw: bool = False,
+    settle_days: int = 3,
+    now: datetime | None = None,
+) -> bytes:
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
-    group = {"kiosk": "k.kiosk_id", "region": "k.region", "fleet": "'fleet'"}[by]
-    # PostgreSQL refuses a constant in GROUP BY: the fleet is grouped by date alone.
-    also = "" if by == "fleet" else f", {group}"
-    rows = hub.query(
-        f"SELECT o.date, {group}, o.metric, sum(o.value) FROM ops_daily o "
-        "JOIN kiosk k ON k.kiosk_id = o.kiosk_id WHERE o.date >= ? AND o.date <= ? "
-        f"GROUP BY o.date{also}, o.metric",
-        [start.isoformat(), end.isoformat()],
+    found = report.counts(
+        hub,
+        start,
+        end,
+        METRICS,
+        raw=raw,
+        settle_days=settle_days,
+        now=now or datetime.now(UTC),
     )
-    faults = hub.query(
-        f"SELECT o.date, {group}, sum(o.value) FROM ops_daily o "
-        "JOIN kiosk k ON k.kiosk_id = o.kiosk_id WHERE o.metric = 'printer' AND o.key != 'ok' "
-        f"AND o.date >= ? AND o.date <= ? GROUP BY o.date{also}",
-        [start.isoformat(), end.isoformat()],
-    )
-    reported = hub.query(
-        f"SELECT d.date, {group}, count(*) FROM ops_day d JOIN kiosk k ON k.kiosk_id = d.kiosk_id "
-        f"WHERE d.date >= ? AND d.date <= ? GROUP BY d.date{also}",
-        [start.isoformat(), end.isoformat()],
-    )
-    table: dict[tuple[str, str], dict[str, int]] = {}
-    for day, who, count in reported:
-        table.setdefault((day, who), {})["kiosks_reporting"] = int(count)
-    for day, who, metric, value in rows:
-        if metric in METRICS:
-            table.setdefault((day, who), {})[metric] = int(value)
-    for day, who, value in faults:
-        table.setdefault((day, who), {})["printer_faults"] = int(value)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    columns = ("kiosks_reporting", *METRICS, "printer_faults")
-    writer.writerow(("date", by, *columns))
-    for (day, who), values in sorted(table.items()):
-        writer.writerow((day, who, *(values.get(c, 0) for c in columns)))
+    writer.writerow(("date", by, "kiosks_reporting", *METRICS))
+    for day in found.days:
+        units = sorted(u for u in found.reporting.get(day, {}) if u[0] == by)
+        for unit in units:
+            name = "fleet" if unit == FLEET else unit[1]
+            cells = [report.label(found.figure(day, m, unit), LABELS) for m in METRICS]
+            writer.writerow(
+                (day, spreadsheet_cell(name), found.reporting[day][unit], *map(_number, cells))
+            )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _number(text: str) -> int | str:
+    return int(text) if text.isdigit() else text

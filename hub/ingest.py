@@ -15,10 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hub.db import Hub, Tx
+from hub.safety import too_deep
 from kiosk.shared.batch import PLAIN, problems
 from kiosk.shared.signature import verify
 
 MAX_BODY = 256 * 1024
+# A batch nests five deep (batch, ops, day, abandoned, statement); the parser and the
+# schema check recurse, so anything much deeper is refused before either sees it.
+MAX_DEPTH = 16
 MAX_FUTURE = timedelta(days=1)  # a kiosk's local date may be a day ahead of the hub's UTC
 
 
@@ -83,7 +87,8 @@ def _ingest(
     skew: int | None,
 ) -> Outcome:
     if len(body) > MAX_BODY:
-        raise Refused(413, f"batch larger than {MAX_BODY} bytes")
+        # 400, not 413: a kiosk retries 413 for ever; a batch this large needs people.
+        raise Refused(400, f"batch larger than {MAX_BODY} bytes")
     # One round trip for the kiosk and its active keys (a hub takes 10,000 of these a night).
     known = tx.all(
         "SELECT k.status, kk.pubkey FROM kiosk k LEFT JOIN kiosk_key kk "
@@ -98,6 +103,8 @@ def _ingest(
     keys = [key for _, key in known if key]
     if scheme != "ed25519" or not any(verify(key, body, signature) for key in keys):
         raise Refused(401, "signature does not match the kiosk's enrolled key")
+    if too_deep(body, MAX_DEPTH):
+        raise Refused(400, f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
         batch = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -1,25 +1,33 @@
-"""What the dashboard and the export read: fleet health, counts over time, score bands.
+"""What the dashboard and the export read: fleet health, counts per day, score bands.
 
-Score bands come only from released windows (the kiosks never send pending ones).
-Pooled over kiosks (a region, the fleet), a cell is shown only when it holds at
-least ``MIN_KIOSKS`` kiosks and ``MIN_TESTS`` tests, so a small place's results
-cannot be read out of a regional figure.
+Counts and score bands reach people only through :mod:`hub.publication`, worked
+out over the whole fleet at once (every kiosk, region and the fleet for a day and a
+measure), so that every page and export shows each cell the same way and no two of
+them can be subtracted to reveal a withheld one.
+
+What is published is **settled**: a day's counts once ``settle_days`` have passed
+after it, a month's score bands once ``settle_days`` have passed after the month,
+each with only what had arrived by then. A published figure therefore never
+changes, and a batch arriving late cannot be read off as the difference between
+yesterday's figure and today's; coordinators see late counts in the raw view.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from hub import publication
 from hub.db import Hub
+from hub.publication import BandRow, Figure
 
-MIN_KIOSKS = 3
-MIN_TESTS = 5
-SERIES = {"visits": "sessions_started", "tests": "tests_completed"}
+SERIES = {"visits": "sessions_started", "prints": "activity_prints", "tests": "tests_completed"}
 SKEW_ALERT_S = 300
 SILENT_AFTER = timedelta(hours=48)
+FLEET = ("fleet", "")
+Unit = tuple[str, str]  # ("kiosk", id), ("region", name) or FLEET
 
 
 @dataclass(frozen=True)
@@ -95,73 +103,204 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
     return out
 
 
-def series(hub: Hub, start: date, end: date, kiosks: list[str] | None = None) -> dict[str, Any]:
-    """Daily visits, prints and tests from ``start`` to ``end`` for some kiosks or all."""
-    where, params = "date >= ? AND date <= ?", [start.isoformat(), end.isoformat()]
-    if kiosks is not None:
-        if not kiosks:
-            kiosks = [""]
-        where += f" AND kiosk_id IN ({', '.join('?' * len(kiosks))})"
-        params.extend(kiosks)
-    rows = hub.query(
-        f"SELECT date, metric, sum(value) FROM ops_daily WHERE {where} "
-        "AND metric IN ('sessions_started', 'tests_completed', 'activity_prints') "
-        "GROUP BY date, metric",
-        params,
-    )
+def regions_of(hub: Hub) -> dict[str, str]:
+    """Every enrolled kiosk's region (retired kiosks too: their past days still count)."""
+    return {str(k): str(r) for k, r in hub.query("SELECT kiosk_id, region FROM kiosk")}
+
+
+def regions(hub: Hub) -> list[str]:
+    return [r[0] for r in hub.query("SELECT DISTINCT region FROM kiosk ORDER BY region")]
+
+
+def day_published(day: date, settle_days: int) -> datetime:
+    """When a day's counts are published (and what arrives after is left out)."""
+    return datetime.combine(day + timedelta(days=settle_days + 1), time(), UTC)
+
+
+def month_published(month: str, settle_days: int) -> datetime:
+    """When a month's ("YYYY-MM") score bands are published."""
+    first = date.fromisoformat(month + "-01")
+    following = (first + timedelta(days=32)).replace(day=1)
+    return datetime.combine(following + timedelta(days=settle_days), time(), UTC)
+
+
+# --- counts -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Counts:
+    """Counts per day and measure for every kiosk, region and the fleet, as shown."""
+
+    days: list[str]
+    cells: dict[tuple[str, str], dict[Unit, Figure]]  # (day, metric) -> unit -> figure
+    reporting: dict[str, dict[Unit, int]]  # day -> unit -> kiosks that reported the day
+    raw: bool
+    published_until: date | None  # the newest published day (None: raw counts)
+
+    def figure(self, day: str, metric: str, unit: Unit) -> Figure | None:
+        return self.cells.get((day, metric), {}).get(unit)
+
+
+def counts(
+    hub: Hub,
+    start: date,
+    end: date,
+    metrics: tuple[str, ...],
+    *,
+    raw: bool,
+    settle_days: int,
+    now: datetime,
+) -> Counts:
+    """Daily counts from ``start`` to ``end``: raw, or as published (settled, protected)."""
+    region = regions_of(hub)
     days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
-    by = {name: dict.fromkeys(days, 0) for name in ("visits", "prints", "tests")}
-    names = {"sessions_started": "visits", "tests_completed": "tests", "activity_prints": "prints"}
-    for day, metric, value in rows:
-        by[names[metric]][day] = int(value)
-    return {"days": days, **{k: list(v.values()) for k, v in by.items()}}
+    span = [start.isoformat(), end.isoformat()]
+    included: set[tuple[str, str]] = set()
+    newest: date | None = None
+    for kid, day, received in hub.query(
+        "SELECT d.kiosk_id, d.date, b.received_at FROM ops_day d JOIN batch b "
+        "ON b.kiosk_id = d.kiosk_id AND b.batch_seq = d.batch_seq "
+        "WHERE d.date >= ? AND d.date <= ?",
+        span,
+    ):
+        if kid not in region:
+            continue
+        if not raw:
+            due = day_published(date.fromisoformat(day), settle_days)
+            if now < due or datetime.fromisoformat(received) >= due:
+                continue
+        included.add((kid, day))
+    if not raw:
+        settled = [d for d in days if now >= day_published(date.fromisoformat(d), settle_days)]
+        newest = date.fromisoformat(settled[-1]) if settled else start - timedelta(days=1)
+    values: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    plain = [m for m in metrics if m != "printer_faults"]
+    if plain:
+        marks = ", ".join("?" * len(plain))
+        for kid, day, metric, value in hub.query(
+            "SELECT kiosk_id, date, metric, sum(value) FROM ops_daily "
+            f"WHERE date >= ? AND date <= ? AND metric IN ({marks}) GROUP BY 1, 2, 3",
+            [*span, *plain],
+        ):
+            values[(day, metric)][kid] = int(value)
+    if "printer_faults" in metrics:
+        for kid, day, value in hub.query(
+            "SELECT kiosk_id, date, sum(value) FROM ops_daily WHERE date >= ? AND date <= ? "
+            "AND metric = 'printer' AND key != 'ok' GROUP BY 1, 2",
+            span,
+        ):
+            values[(day, "printer_faults")][kid] = int(value)
+    by_day: dict[str, list[str]] = defaultdict(list)
+    for kid, day in sorted(included):
+        by_day[day].append(kid)
+    reporting: dict[str, dict[Unit, int]] = {}
+    cells: dict[tuple[str, str], dict[Unit, Figure]] = {}
+    for day, kiosks in by_day.items():
+        tally: dict[Unit, int] = defaultdict(int)
+        for kid in kiosks:
+            tally[("kiosk", kid)] = 1
+            tally[("region", region[kid])] += 1
+            tally[FLEET] += 1
+        reporting[day] = dict(tally)
+        for metric in metrics:
+            found = values.get((day, metric), {})
+            table, relations = _table({kid: found.get(kid, 0) for kid in kiosks}, region)
+            cells[(day, metric)] = (
+                {unit: Figure(v) for unit, v in table.items()}
+                if raw
+                else publication.protect_counts(table, relations)
+            )
+    return Counts(days, cells, reporting, raw, newest)
 
 
+def _table(
+    per_kiosk: dict[str, int], region: dict[str, str]
+) -> tuple[dict[Unit, int], list[tuple[Unit, tuple[Unit, ...]]]]:
+    """One day's and measure's counts as kiosks, regions and fleet, with their sums."""
+    table: dict[Unit, int] = {FLEET: 0}
+    members: dict[Unit, list[Unit]] = defaultdict(list)
+    for kid, value in sorted(per_kiosk.items()):
+        unit, area = ("kiosk", kid), ("region", region[kid])
+        table[unit] = value
+        table[area] = table.get(area, 0) + value
+        table[FLEET] += value
+        members[area].append(unit)
+    relations = [(FLEET, tuple(sorted(members)))]
+    relations += [(area, tuple(parts)) for area, parts in sorted(members.items())]
+    return table, relations
+
+
+def series(found: Counts, unit: Unit, labels: dict[str, str]) -> dict[str, Any]:
+    """One kiosk's, region's or the fleet's daily counts, for the chart and its table.
+
+    Numbers where published; None (a gap in the chart) elsewhere, with the table's
+    text for the cell in ``text``.
+    """
+    out: dict[str, Any] = {"days": found.days}
+    text: dict[str, list[str]] = {}
+    for name, metric in SERIES.items():
+        numbers: list[int | None] = []
+        words: list[str] = []
+        for day in found.days:
+            figure = found.figure(day, metric, unit)
+            numbers.append(figure.number if figure else None)
+            words.append(label(figure, labels))
+        out[name] = numbers
+        text[name] = words
+    out["text"] = text
+    return out
+
+
+def label(figure: Figure | None, labels: dict[str, str]) -> str:
+    if figure is None:
+        return labels["none"]
+    if figure.mark == publication.SMALL:
+        return labels["small"]
+    if figure.mark == publication.HIDDEN:
+        return labels["hidden"]
+    return str(figure.value)
+
+
+# --- score bands ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BandCell:
     form: str
     month: str
     kiosks: int
     n: int
-    bands: tuple[int, int, int, int] | None  # None: suppressed (too few kiosks or tests)
+    bands: tuple[int, int, int, int] | None  # None: not published
 
 
-def score_bands(hub: Hub, kiosks: list[str], *, pooled: bool) -> list[BandCell]:
-    """Released windows per form and month; pooled cells are suppressed under the limits."""
-    if not kiosks:
-        return []
+def score_bands(hub: Hub, *, settle_days: int, now: datetime) -> dict[Unit, list[BandCell]]:
+    """Published score-band rows per region and for the fleet, by form and month.
+
+    Only whole calendar months, only once settled, never per kiosk.
+    """
+    region = regions_of(hub)
     rows = hub.query(
-        "SELECT kiosk_id, form, period_end, n, b0, b1, b2, b3 FROM score_window "
-        f"WHERE kiosk_id IN ({', '.join('?' * len(kiosks))}) ORDER BY period_end",
-        kiosks,
+        "SELECT w.kiosk_id, w.form, w.period_end, w.n, w.b0, w.b1, w.b2, w.b3, b.received_at "
+        "FROM score_window w JOIN batch b ON b.kiosk_id = w.kiosk_id "
+        "AND b.batch_seq = w.batch_seq ORDER BY w.period_end"
     )
-    cells: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [set(), 0, [0, 0, 0, 0]])
-    for kid, form, end, n, *bands in rows:
-        cell = cells[(form, end[:7])]
-        cell[0].add(kid)
-        cell[1] += n
-        cell[2] = [a + b for a, b in zip(cell[2], bands, strict=True)]
-    out = []
-    for (form, month), (who, n, bands) in sorted(cells.items()):
-        shown = not pooled or (len(who) >= MIN_KIOSKS and n >= MIN_TESTS)
-        out.append(
-            BandCell(
-                form,
-                month,
-                len(who),
-                n,
-                (bands[0], bands[1], bands[2], bands[3]) if shown else None,
-            )
+    pooled: dict[tuple[str, str], dict[Unit, tuple[set[str], list[int]]]] = defaultdict(dict)
+    for kid, form, end, n, b0, b1, b2, b3, received in rows:
+        month = str(end)[:7]
+        due = month_published(month, settle_days)
+        if kid not in region or now < due or datetime.fromisoformat(received) >= due:
+            continue
+        for unit in (("region", region[kid]), FLEET):
+            who, sums = pooled[(form, month)].setdefault(unit, (set(), [0, 0, 0, 0, 0]))
+            who.add(kid)
+            for i, v in enumerate((n, b0, b1, b2, b3)):
+                sums[i] += int(v)
+    out: dict[Unit, list[BandCell]] = defaultdict(list)
+    for (form, month), units in sorted(pooled.items()):
+        rows_of = {
+            unit: BandRow(len(who), s[0], (s[1], s[2], s[3], s[4]))
+            for unit, (who, s) in units.items()
+        }
+        fleet_ok, shown = publication.publish_bands(
+            rows_of[FLEET], {u[1]: r for u, r in rows_of.items() if u[0] == "region"}
         )
-    return out
-
-
-def kiosks_in(hub: Hub, region: str | None = None) -> list[str]:
-    if region is None:
-        return [r[0] for r in hub.query("SELECT kiosk_id FROM kiosk WHERE status = 'active'")]
-    rows = hub.query("SELECT kiosk_id FROM kiosk WHERE status = 'active' AND region = ?", [region])
-    return [r[0] for r in rows]
-
-
-def regions(hub: Hub) -> list[str]:
-    return [r[0] for r in hub.query("SELECT DISTINCT region FROM kiosk ORDER BY region")]
+        for unit, row in rows_of.items():
+            ok = fleet_ok if unit == FLEET else unit[1] in shown
+            out[unit].append(BandCell(form, month, row.kiosks, row.n, row.bands if ok else None))
+    return dict(out)

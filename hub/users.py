@@ -1,4 +1,10 @@
-"""Coordinators who may read the dashboard: names and scrypt password hashes."""
+"""Who may read the dashboard: names, scrypt password hashes and roles.
+
+Two roles. A **viewer** sees published figures only (hub.publication decides what
+those are). A **coordinator** runs the fleet: besides the published figures, a
+coordinator sees each kiosk's printer faults and may ask for the raw operational
+counts (visits, prints, tests per kiosk and day, small counts included).
+"""
 
 from __future__ import annotations
 
@@ -42,15 +48,41 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
-def add_user(hub: Hub, name: str, password: str) -> None:
+COORDINATOR, VIEWER = "coordinator", "viewer"
+ROLES = (COORDINATOR, VIEWER)
+
+
+def add_user(hub: Hub, name: str, password: str, role: str | None = None) -> str:
+    """Add a user (a viewer unless ``role`` says otherwise) or change one's password.
+
+    An existing user keeps their role unless ``role`` is given. Returns the role.
+    """
     if not name.strip() or len(password) < 10:
         raise ValueError("a user needs a name and a password of at least 10 characters")
+    if role is not None and role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
     with hub.transaction() as tx:
         tx.execute(
-            "INSERT INTO hub_user (name, password_hash, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
-            [name.strip(), hash_password(password), datetime.now(UTC).isoformat()],
+            "INSERT INTO hub_user (name, password_hash, created_at, role) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, "
+            "role = coalesce(?, hub_user.role)",
+            [
+                name.strip(),
+                hash_password(password),
+                datetime.now(UTC).isoformat(),
+                role or VIEWER,
+                role,
+            ],
         )
+        found = tx.one("SELECT role FROM hub_user WHERE name = ?", [name.strip()])
+    assert found is not None
+    return str(found[0])
+
+
+def role_of(hub: Hub, name: str) -> str | None:
+    """The user's role, or None when there is no such user (any more)."""
+    rows = hub.query("SELECT role FROM hub_user WHERE name = ?", [name])
+    return str(rows[0][0]) if rows else None
 
 
 def login(hub: Hub, name: str, password: str) -> bool:

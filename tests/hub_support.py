@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,31 @@ from kiosk.tally import Tally
 from kiosk.upload.signing import create_key, key_path, public_b64
 
 POSTGRES_URL = os.environ.get("DATABASE_URL") or "postgresql://root@127.0.0.1:5432/test"
+
+
+class FakeClock:
+    """The hub's clock in a test: stands still until moved."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float = 0, *, days: int = 0) -> None:
+        self.now += timedelta(seconds=seconds, days=days)
+
+
+def sign_in(app: Flask, hub: Hub, name: str = "koordinaattori", role: str = "coordinator") -> Any:
+    """A test client signed in as a new user with ``role`` (CSRF checks off)."""
+    from hub.users import add_user
+
+    add_user(hub, name, "pitkä salasana 1", role)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    answer = client.post("/login", data={"name": name, "password": "pitkä salasana 1"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
 
 
 def postgres_or_skip() -> str:
@@ -151,3 +177,57 @@ def make_kiosk(tmp_path: Path, kiosk_id: str = "k-000001", hub_url: str = "") ->
 
 def enroll_kiosks(hub: Hub, *kiosks: FakeKiosk) -> None:
     enroll(hub, [k.enrollment() for k in kiosks])
+
+
+def feasible(
+    figures: dict[Any, tuple[str, int]],
+    relations: list[tuple[Any, tuple[Any, ...]]],
+    *,
+    numbers: bool = True,
+    cap: int = 30,
+) -> dict[Any, set[int]]:
+    """What a reader can work out of one published table, by trying every possibility.
+
+    ``figures`` maps a cell to (mark, value) as published: ("shown", v), ("small", _)
+    for "< 5", ("hidden", _) for "..". ``relations`` are (total, parts), the first one
+    the fleet over the regions, then each region over its kiosks. Returns, for every
+    cell, each value it can have that agrees with everything published. With
+    ``numbers`` False the published numbers are unknown too (only the marks are read):
+    what the marks alone say. Independent of hub.publication's own reasoning.
+    """
+
+    def fits(key: Any, v: int) -> bool:
+        mark, value = figures[key]
+        if mark == "small":
+            return 1 <= v <= 4
+        if mark == "hidden":
+            return v >= 5
+        return v == value if numbers else (v == 0 or v >= 5)
+
+    def domain(key: Any) -> list[int]:
+        mark, value = figures[key]
+        if mark == "shown" and numbers:
+            return [value]
+        return [v for v in range(cap + 1) if fits(key, v)]
+
+    (fleet, regions), *areas = relations
+    per_region: dict[Any, dict[int, dict[Any, set[int]]]] = {}
+    for region, kiosks in areas:
+        by_total: dict[int, dict[Any, set[int]]] = {}
+        for combo in itertools.product(*(domain(k) for k in kiosks)):
+            total = sum(combo)
+            if not fits(region, total):
+                continue
+            seen = by_total.setdefault(total, {region: {total}})
+            for k, v in zip(kiosks, combo, strict=True):
+                seen.setdefault(k, set()).add(v)
+        per_region[region] = by_total
+    out: dict[Any, set[int]] = {key: set() for key in figures}
+    for totals in itertools.product(*(sorted(per_region[r]) for r in regions)):
+        if not fits(fleet, sum(totals)):
+            continue
+        out[fleet].add(sum(totals))
+        for region, total in zip(regions, totals, strict=True):
+            for key, values in per_region[region][total].items():
+                out[key] |= values
+    return out

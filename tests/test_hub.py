@@ -20,7 +20,7 @@ from hub.export import export_csv
 from hub.users import add_user
 from kiosk.shared import batch
 from kiosk.shared.signature import sign
-from tests.hub_support import FakeKiosk, enroll_kiosks, make_kiosk
+from tests.hub_support import FakeClock, FakeKiosk, enroll_kiosks, make_kiosk
 
 TODAY = datetime.now(UTC).date()
 
@@ -192,12 +192,12 @@ def test_enroll_command_reads_what_provisioning_writes(tmp_path: Path) -> None:
     hub.close()
 
 
-def test_dashboard_needs_a_login_and_pools_score_bands(
-    app: Flask, hub_db: Hub, tmp_path: Path
-) -> None:
+def test_dashboard_needs_a_login_and_pools_score_bands(hub_db: Hub, tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 10, 3, 9, 0, tzinfo=UTC))
+    app = create_app(HubConfig(tmp_path / "hub-data", clock=clock), db=hub_db)
     kiosks = [make_kiosk(tmp_path, f"k-00000{i}") for i in range(1, 4)]
     enroll_kiosks(hub_db, *kiosks)
-    add_user(hub_db, "koordinaattori", "pitkä salasana 1")
+    add_user(hub_db, "koordinaattori", "pitkä salasana 1", "coordinator")
     client = app.test_client()
     assert client.get("/").status_code == 302
     assert client.get("/regions/Etelä-Savo").status_code == 302
@@ -208,14 +208,17 @@ def test_dashboard_needs_a_login_and_pools_score_bands(
     window = {"form": "esis-fi-2019", "period_start": "2026-10-01", "period_end": "2026-10-02",
               "n": 5, "band": [1, 1, 2, 1]}  # fmt: skip
     for i, k in enumerate(kiosks[:2]):
-        body = a_batch(1, kiosk_id=k.settings.kiosk.id, score_windows=[window])
+        body = a_batch(1, date(2026, 10, 2), kiosk_id=k.settings.kiosk.id, score_windows=[window])
         assert post(client, k, body, to=k.settings.kiosk.id)[0] == 201, i
     fleet = client.get("/").get_data(as_text=True)
     assert "k-000003" in fleet and "never" in fleet and "printer" in fleet
+    assert "No month published yet" in client.get("/regions/Etelä-Savo").get_data(as_text=True)
+    clock.advance(days=33)  # November 5th: October has settled
     region = client.get("/regions/Etelä-Savo").get_data(as_text=True)
-    assert "suppressed" in region  # two kiosks' windows: under the three-kiosk limit
+    assert "not published" in region  # two kiosks' windows: under the three-kiosk limit
     one = client.get("/kiosks/k-000001").get_data(as_text=True)
-    assert "<td>1</td><td>1</td><td>2</td><td>1</td>" in one  # a kiosk's own windows
+    assert "<td>1</td><td>1</td><td>2</td><td>1</td>" not in one
+    assert "never for one kiosk" in one
     with client.get("/static/chart.umd.js") as chart:
         assert chart.status_code == 200 and b"Chart" in chart.data
     for k in kiosks:
@@ -228,9 +231,10 @@ def test_export_is_utf8_with_bom_by_kiosk_region_and_fleet(
     post(app.test_client(), kiosk, a_batch())
     start, end = TODAY - timedelta(days=3), TODAY
     for by, who in (("kiosk", "k-000001"), ("region", "Etelä-Savo"), ("fleet", "fleet")):
-        data = export_csv(hub_db, start, end, by)
+        data = export_csv(hub_db, start, end, by, raw=True)
         assert data.startswith("\ufeff".encode())
         lines = data.decode("utf-8-sig").splitlines()
         assert lines[0].startswith(f"date;{by};kiosks_reporting;sessions_started")
+        assert lines[0].endswith(";printer_faults")
         assert lines[1].split(";")[1:4] == [who, "1", "4"]
         assert lines[1].split(";")[-1] == "1"  # one paper-out: a printer fault

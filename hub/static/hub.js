@@ -1,4 +1,5 @@
-/* Draws the counts chart from the JSON the page carries (no inline script: CSP). */
+/* Draws the counts chart from the JSON the page carries (no inline script: CSP).
+   A withheld count is null: Chart.js leaves a gap there rather than draw a number. */
 (function () {
   "use strict";
   var source = document.getElementById("series");

@@ -1,0 +1,76 @@
+"""The hub's settings: environment variables, each with its default and meaning.
+
+docs/upload-and-hub.md lists them (a test checks that every one is there).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# (variable, default, meaning)
+SETTINGS = (
+    ("KIOSK_HUB_DATA_DIR", "/var/lib/kiosk-hub", "data directory (hub.db, the secret key)"),
+    ("DATABASE_URL", "", "postgresql://... to use PostgreSQL instead of SQLite"),
+    (
+        "KIOSK_HUB_TRUSTED_PROXIES",
+        "0",
+        "how many reverse proxies in front of the hub set X-Forwarded-For/-Proto/-Host "
+        "(1 behind Caddy or nginx); 0 trusts no such header",
+    ),
+    (
+        "KIOSK_HUB_SETTLE_DAYS",
+        "3",
+        "days a day's counts (and a month's score bands) wait for late batches before "
+        "they are published; what arrives later is left out of published figures",
+    ),
+)
+
+
+class ConfigError(ValueError):
+    """A setting cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    data_dir: Path
+    database_url: str | None = None
+    db_schema: str = ""  # PostgreSQL schema (tests use one of their own)
+    k: int = 5
+    trusted_proxies: int = 0
+    settle_days: int = 3
+    clock: Callable[[], datetime] = field(default=_now, compare=False)
+
+    @classmethod
+    def from_env(
+        cls, data_dir: str | None = None, env: Mapping[str, str] | None = None
+    ) -> HubConfig:
+        env = os.environ if env is None else env
+        folder = data_dir or env.get("KIOSK_HUB_DATA_DIR") or "/var/lib/kiosk-hub"
+        return cls(
+            Path(folder),
+            env.get("DATABASE_URL") or None,
+            trusted_proxies=_count(env, "KIOSK_HUB_TRUSTED_PROXIES", 0, 5),
+            settle_days=_count(env, "KIOSK_HUB_SETTLE_DAYS", 3, 60),
+        )
+
+
+def _count(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= most:
+        raise ConfigError(f"{name}={text!r}: a whole number from 0 to {most}")
+    return value

@@ -1,0 +1,221 @@
+"""The dashboard: signing in, the fleet, charts per kiosk, region and fleet, the export.
+
+Every count and score band on these pages comes through :mod:`hub.report`, which
+applies the publication rules; raw counts only for a coordinator who asks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from hub import report, texts, throttle
+from hub.app import ROOT, config, hub
+from hub.export import BY, export_csv
+from hub.publication import MIN_KIOSKS, MIN_TESTS
+from hub.report import FLEET, Unit
+from hub.safety import safe_next
+from hub.users import COORDINATOR, login, role_of
+
+CHART_JS = ROOT.parent / "kiosk" / "static" / "vendor" / "chart.umd.js"
+OPEN = ("ui.login", "ui.chart_js", "ui.css", "ui.js")
+SERIES_LABELS = {"small": texts.SMALL, "hidden": texts.HIDDEN, "none": "–"}
+MAX_EXPORT_DAYS = 366
+
+ui = Blueprint("ui", __name__)
+
+
+@ui.before_request
+def _signed_in() -> ResponseReturnValue | None:
+    if request.endpoint in OPEN:
+        return None
+    user = session.get("user")
+    role = role_of(hub(), user) if isinstance(user, str) else None
+    if role is None:  # never signed in, or the user was removed since
+        session.clear()
+        return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
+    g.user, g.role = user, role
+    return None
+
+
+@ui.route("/login", methods=["GET", "POST"], endpoint="login")
+def login_page() -> ResponseReturnValue:
+    if request.method != "POST":
+        return render_template("login.html", error="")
+    name = request.form.get("name", "")
+    attempt = throttle.begin(hub(), name, request.remote_addr, config().clock())
+    if isinstance(attempt, int):
+        response = make_response(
+            render_template("login.html", error=texts.too_many_tries(attempt)), 429
+        )
+        response.headers["Retry-After"] = str(attempt)
+        return response
+    if login(hub(), name, request.form.get("password", "")):
+        throttle.succeeded(hub(), attempt)
+        session.clear()
+        session.permanent = True
+        session["user"] = name.strip()
+        return redirect(safe_next(request.args.get("next")))
+    throttle.failed(attempt)
+    return render_template("login.html", error=texts.WRONG_PASSWORD), 401
+
+
+@ui.post("/logout")
+def logout() -> ResponseReturnValue:
+    session.clear()
+    return redirect(url_for("ui.login"))
+
+
+def _coordinator() -> bool:
+    return bool(g.get("role") == COORDINATOR)
+
+
+def _raw() -> bool:
+    """Raw counts: asked for with ?raw=1, and only a coordinator may ask."""
+    if request.args.get("raw", "") not in ("", "0"):
+        if not _coordinator():
+            abort(403, texts.RAW_NOT_ALLOWED)
+        return True
+    return False
+
+
+@ui.get("/")
+def fleet() -> ResponseReturnValue:
+    today = config().clock().date()
+    return render_template(
+        "fleet.html",
+        rows=report.fleet(hub(), config().clock()),
+        regions=report.regions(hub()),
+        coordinator=_coordinator(),
+        export_from=(today - timedelta(days=30)).isoformat(),
+        export_to=today.isoformat(),
+    )
+
+
+def _period() -> tuple[date, date]:
+    end = config().clock().date()
+    try:
+        days = max(7, min(366, int(request.args.get("days", "60"))))
+    except ValueError:
+        days = 60
+    return end - timedelta(days=days - 1), end
+
+
+@ui.get("/kiosks/<kiosk_id>")
+def kiosk(kiosk_id: str) -> ResponseReturnValue:
+    rows = [r for r in report.fleet(hub(), config().clock()) if r.kiosk_id == kiosk_id]
+    if not rows:
+        abort(404)
+    # No score bands here: a kiosk's own windows are never published (hub.publication).
+    return _charts(rows[0].name, ("kiosk", kiosk_id), None, row=rows[0])
+
+
+@ui.get("/regions/<region>")
+def region(region: str) -> ResponseReturnValue:
+    if region not in report.regions(hub()):
+        abort(404)
+    unit = ("region", region)
+    kiosks = sum(1 for r in report.regions_of(hub()).values() if r == region)
+    return _charts(f"Region: {region}", unit, _bands(unit), kiosks=kiosks)
+
+
+@ui.get("/all")
+def whole_fleet() -> ResponseReturnValue:
+    return _charts("The whole fleet", FLEET, _bands(FLEET), kiosks=len(report.regions_of(hub())))
+
+
+def _bands(unit: Unit) -> list[report.BandCell]:
+    tables = report.score_bands(hub(), settle_days=config().settle_days, now=config().clock())
+    return tables.get(unit, [])
+
+
+def _charts(
+    title: str, unit: Unit, bands: list[report.BandCell] | None, **extra: object
+) -> ResponseReturnValue:
+    raw = _raw()
+    start, end = _period()
+    found = report.counts(
+        hub(),
+        start,
+        end,
+        tuple(report.SERIES.values()),
+        raw=raw,
+        settle_days=config().settle_days,
+        now=config().clock(),
+    )
+    data = report.series(found, unit, SERIES_LABELS)
+    return render_template(
+        "charts.html",
+        title=title,
+        data=data,
+        bands=bands,
+        raw=raw,
+        coordinator=_coordinator(),
+        published_until=found.published_until,
+        settle_days=config().settle_days,
+        min_kiosks=MIN_KIOSKS,
+        min_tests=MIN_TESTS,
+        small=texts.SMALL,
+        hidden=texts.HIDDEN,
+        **extra,
+    )
+
+
+@ui.get("/export.csv")
+def export() -> ResponseReturnValue:
+    raw = _raw()
+    by = request.args.get("by", "kiosk")
+    if by not in BY:
+        abort(400, texts.EXPORT_BAD_BY)
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        abort(400, texts.EXPORT_BAD_DATES)
+    if start > end or (end - start).days >= MAX_EXPORT_DAYS:
+        abort(400, texts.EXPORT_BAD_DATES)
+    data = export_csv(
+        hub(),
+        start,
+        end,
+        by,
+        raw=raw,
+        settle_days=config().settle_days,
+        now=config().clock(),
+    )
+    name = f"counts-{by}-{start}-{end}{'-raw' if raw else ''}.csv"
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@ui.get("/static/chart.umd.js")
+def chart_js() -> ResponseReturnValue:
+    # The kiosk's vendored Chart.js: one copy in the repository, no CDN.
+    return send_file(CHART_JS, mimetype="text/javascript", max_age=86400)
+
+
+@ui.get("/static/hub.css")
+def css() -> ResponseReturnValue:
+    return send_file(ROOT / "static" / "hub.css", mimetype="text/css", max_age=3600)
+
+
+@ui.get("/static/hub.js")
+def js() -> ResponseReturnValue:
+    return send_file(ROOT / "static" / "hub.js", mimetype="text/javascript", max_age=3600)
