@@ -7,12 +7,11 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from hub.app import HubConfig, create_app
@@ -57,10 +56,15 @@ class Fleet:
                  "activity_prints": {"demo-002": prints} if prints else {}}]  # fmt: skip
         body = batch.canonical(
             batch.build(
-                kiosk_id=kiosk_id, seq=self.seq[kiosk_id], created_at=self.clock(),
-                timezone="Europe/Helsinki", app_version="0.1.0", clock_synced=True,
-                days=days, windows=windows or [],
-            )  # fmt: skip
+                kiosk_id=kiosk_id,
+                seq=self.seq[kiosk_id],
+                created_at=self.clock(),
+                timezone="Europe/Helsinki",
+                app_version="0.1.0",
+                clock_synced=True,
+                days=days,
+                windows=windows or [],
+            )
         )
         answer = self.app.test_client().post(
             f"/v1/kiosks/{kiosk_id}/batches",
@@ -142,7 +146,7 @@ REGIONS = {"Kylä": [2, 10, 20], "Kaupunki": [30, 40], "Saari": [3], "Järvi": [
 
 
 def test_no_export_or_page_can_be_subtracted_into_a_small_count(fleet: Fleet) -> None:
-    region_of = {}
+    region_of: dict[str, str] = {}
     for area, visits in REGIONS.items():
         for value in visits:
             kid = f"k-{len(region_of) + 1:06d}"
@@ -178,7 +182,7 @@ def test_no_export_or_page_can_be_subtracted_into_a_small_count(fleet: Fleet) ->
 
 
 def test_published_counts_never_change_when_a_late_batch_arrives(fleet: Fleet) -> None:
-    for i, visits in enumerate((12, 20, 30), start=1):
+    for i in range(1, 4):
         fleet.add(f"k-00000{i}", "Kylä")
     fleet.send("k-000001", visits=12)
     fleet.send("k-000002", visits=20)
@@ -186,9 +190,11 @@ def test_published_counts_never_change_when_a_late_batch_arrives(fleet: Fleet) -
     viewer = sign_in(fleet.app, fleet.hub, "katsoja", "viewer")
     before = rows(viewer, "region")
     fleet.send("k-000003", visits=3)  # a week late: after the day was published
-    assert rows(viewer, "region") == before == [
-        {**before[0], "kiosks_reporting": "2", "sessions_started": "32"}
-    ]
+    assert (
+        rows(viewer, "region")
+        == before
+        == [{**before[0], "kiosks_reporting": "2", "sessions_started": "32"}]
+    )
     coordinator = sign_in(fleet.app, fleet.hub, "koordinaattori", "coordinator")
     assert rows(coordinator, "region", raw="1")[0]["sessions_started"] == "35"
 
@@ -265,5 +271,3 @@ def test_a_new_user_is_a_viewer_and_an_old_one_keeps_their_role(fleet: Fleet) ->
     assert role_of(fleet.hub, "pomo") == "coordinator"
     with pytest.raises(ValueError, match="role must be"):
         add_user(fleet.hub, "x", "pitkä salasana 1", "admin")
-
-
