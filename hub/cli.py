@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -25,6 +26,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from waitress import serve
 
+    # Lock-outs and unexpected errors go to standard error: the journal, under systemd.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = _config(args)
     if args.trusted_proxies is not None:
         config = replace(config, trusted_proxies=args.trusted_proxies)

@@ -69,7 +69,7 @@ def address_key(address: str | None) -> str:
     try:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
-        return (address or "unknown")[:MAX_SUBJECT]
+        return "".join(c for c in (address or "unknown")[:MAX_SUBJECT] if c.isprintable())
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
@@ -80,7 +80,8 @@ def address_key(address: str | None) -> str:
 
 
 def name_key(name: str) -> str:
-    return name.strip().casefold()[:MAX_SUBJECT]
+    # Printable only: PostgreSQL refuses NUL in text, and no user name has control characters.
+    return "".join(c for c in name.strip().casefold()[:MAX_SUBJECT] if c.isprintable())
 
 
 @dataclass(frozen=True)

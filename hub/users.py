@@ -49,6 +49,7 @@ def check_password(password: str, stored: str) -> bool:
 
 
 COORDINATOR, VIEWER = "coordinator", "viewer"
+MAX_NAME = 100
 ROLES = (COORDINATOR, VIEWER)
 
 
@@ -59,6 +60,8 @@ def add_user(hub: Hub, name: str, password: str, role: str | None = None) -> str
     """
     if not name.strip() or len(password) < 10:
         raise ValueError("a user needs a name and a password of at least 10 characters")
+    if not name.isprintable() or len(name.strip()) > MAX_NAME:
+        raise ValueError(f"a user name is printable text of at most {MAX_NAME} characters")
     if role is not None and role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     with hub.transaction() as tx:
@@ -86,7 +89,13 @@ def role_of(hub: Hub, name: str) -> str | None:
 
 
 def login(hub: Hub, name: str, password: str) -> bool:
-    rows = hub.query("SELECT password_hash FROM hub_user WHERE name = ?", [name.strip()])
+    # No user has such a name (add_user refuses it), and PostgreSQL refuses NUL in text.
+    possible = name.isprintable() and len(name.strip()) <= MAX_NAME
+    rows = (
+        hub.query("SELECT password_hash FROM hub_user WHERE name = ?", [name.strip()])
+        if possible
+        else []
+    )
     # Hash even for an unknown name, so timing does not tell which names exist.
     stored = rows[0][0] if rows else hash_password("x" * 12)
     return bool(rows) and check_password(password, stored)

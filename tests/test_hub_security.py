@@ -310,3 +310,12 @@ def test_unknown_pages_and_methods_get_the_hubs_error_page(app: Flask) -> None:
     assert answer.status_code == 405 and "POST" in answer.headers["Allow"]
     answer = client.get("/v1/kiosks/k-000001/batches")
     assert answer.status_code == 405 and answer.get_json()["status"] == 405
+
+
+def test_names_with_control_characters_are_a_wrong_password_on_every_database(
+    app: Flask, hub_db: Hub
+) -> None:
+    for name in ("koordinaattori\x00", "\x00", "a\nb", "x" * 5000):
+        assert attempt(app, name, PASSWORD) == 401
+    with pytest.raises(ValueError, match="printable"):
+        add_user(hub_db, "uusi\x00", PASSWORD)
