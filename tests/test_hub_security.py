@@ -319,3 +319,11 @@ def test_names_with_control_characters_are_a_wrong_password_on_every_database(
         assert attempt(app, name, PASSWORD) == 401
     with pytest.raises(ValueError, match="printable"):
         add_user(hub_db, "uusi\x00", PASSWORD)
+
+
+def test_every_hub_setting_is_documented_with_its_default() -> None:
+    from hub.config import SETTINGS
+
+    guide = Path("docs/upload-and-hub.md").read_text(encoding="utf-8")
+    for name, default, _ in SETTINGS:
+        assert f"| `{name}` | {f'`{default}`' if default else '(none)'} |" in guide, name
