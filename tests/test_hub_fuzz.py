@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hub.app import HubConfig, create_app
 from hub.db import Hub
 from hub.enroll import enroll
-from kiosk.upload.signing import sign
+from kiosk.shared.signature import sign
 from tests.hub_support import FakeClock, make_kiosk, sign_in
 
 NASTY = [

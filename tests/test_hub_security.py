@@ -22,7 +22,7 @@ from hub.export import export_csv
 from hub.ingest import MAX_BODY
 from hub.safety import FORMULA_START, safe_next, spreadsheet_cell
 from hub.users import add_user
-from kiosk.upload.signing import sign
+from kiosk.shared.signature import sign
 from tests.hub_support import FakeClock, FakeKiosk, make_kiosk
 
 PASSWORD = "pitkä salasana 1"

@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from hub.app import HubConfig, create_app
 from hub.db import Hub
 from hub.enroll import enroll
-from kiosk.tally import ScoreWindow
-from kiosk.upload import batch
-from kiosk.upload.signing import sign
+from kiosk.shared import batch
+from kiosk.shared.bands import ScoreWindow
+from kiosk.shared.signature import sign
 from tests.hub_support import FakeClock, FakeKiosk, feasible, make_kiosk, sign_in
 
 DAY = date(2026, 11, 1)
