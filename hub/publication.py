@@ -32,7 +32,7 @@ the same test, since the fleet minus the published regions gives their sum.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -102,10 +102,11 @@ def bounds(
 
 
 def _known(
-    values: Mapping[K, int], marks: Mapping[K, str], *, numbers: bool
+    values: Mapping[K, int], marks: Mapping[K, str], keys: Iterable[K], *, numbers: bool
 ) -> dict[K, tuple[int, int]]:
     out: dict[K, tuple[int, int]] = {}
-    for key, mark in marks.items():
+    for key in keys:
+        mark = marks[key]
         if mark == SMALL:
             out[key] = (1, SMALL_BELOW - 1)
         elif mark == HIDDEN:
@@ -121,9 +122,10 @@ def exposed(
     values: Mapping[K, int], marks: Mapping[K, str], relations: Sequence[Relation[K]]
 ) -> list[K]:
     """The "< 5" cells that the published numbers narrow down beyond their mark."""
-    told = bounds(relations, _known(values, marks, numbers=True))
-    marked = bounds(relations, _known(values, marks, numbers=False))
-    return [k for k, mark in marks.items() if mark == SMALL and told[k] != marked[k]]
+    keys = list(dict.fromkeys(k for total, parts in relations for k in (total, *parts)))
+    told = bounds(relations, _known(values, marks, keys, numbers=True))
+    marked = bounds(relations, _known(values, marks, keys, numbers=False))
+    return [k for k in keys if marks[k] == SMALL and told[k] != marked[k]]
 
 
 def protect_counts(values: Mapping[K, int], relations: Sequence[Relation[K]]) -> dict[K, Figure]:
@@ -131,6 +133,18 @@ def protect_counts(values: Mapping[K, int], relations: Sequence[Relation[K]]) ->
     marks = {key: primary(v) for key, v in values.items()}
     if SMALL not in marks.values():
         return {key: Figure(v) for key, v in values.items()}
+    # Each sum on its own first, smallest first (cheap: one region's kiosks), then the
+    # whole table, which finds what only several sums taken together would give away.
+    for relation in sorted(relations, key=lambda r: len(r[1])):
+        _withhold(values, marks, [relation])
+    _withhold(values, marks, relations)
+    return {key: Figure(values[key], marks[key]) for key in values}
+
+
+def _withhold(
+    values: Mapping[K, int], marks: dict[K, str], relations: Sequence[Relation[K]]
+) -> None:
+    """Withhold cells until no "< 5" cell of these relations is exposed."""
     members: dict[K, list[Relation[K]]] = defaultdict(list)
     for relation in relations:
         for key in (relation[0], *relation[1]):
@@ -138,12 +152,11 @@ def protect_counts(values: Mapping[K, int], relations: Sequence[Relation[K]]) ->
     while True:
         found = exposed(values, marks, relations)
         if not found:
-            break
+            return
         choice = _complement(found[0], values, marks, relations, members)
         if choice is None:  # nothing left to withhold (see docs/privacy.md)
-            break
+            return
         marks[choice] = HIDDEN
-    return {key: Figure(values[key], marks[key]) for key in values}
 
 
 def _complement(
