@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from typing import Any
 
 from hub import report, texts
 from hub.db import Hub
+from hub.publication import Figure
 from hub.report import FLEET
 from hub.safety import spreadsheet_cell
 
@@ -43,6 +45,7 @@ def export_csv(
     raw: bool = False,
     settle_days: int = 3,
     now: datetime | None = None,
+    memo: dict[Any, dict[report.Unit, Figure]] | None = None,
 ) -> bytes:
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
@@ -54,6 +57,7 @@ def export_csv(
         raw=raw,
         settle_days=settle_days,
         now=now or datetime.now(UTC),
+        memo=memo,
     )
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hub.db import Hub, Tx
+from hub.enroll import KIOSK_ID
 from hub.safety import too_deep
 from kiosk.shared.batch import PLAIN, problems
 from kiosk.shared.signature import verify
@@ -86,6 +87,9 @@ def _ingest(
     now: datetime,
     skew: int | None,
 ) -> Outcome:
+    if not (kiosk_id.isascii() and KIOSK_ID.match(kiosk_id)):
+        # Never enrolled (enrollment checks the same), and PostgreSQL refuses NUL in text.
+        raise Refused(403, f"unknown kiosk {kiosk_id[:40]!r}: enroll it first")
     if len(body) > MAX_BODY:
         # 400, not 413: a kiosk retries 413 for ever; a batch this large needs people.
         raise Refused(400, f"batch larger than {MAX_BODY} bytes")

@@ -27,6 +27,7 @@ SERIES = {"visits": "sessions_started", "prints": "activity_prints", "tests": "t
 SKEW_ALERT_S = 300
 SILENT_AFTER = timedelta(hours=48)
 FLEET = ("fleet", "")
+MEMO_LIMIT = 20_000  # published days and measures kept in memory (a year of 50 measures)
 Unit = tuple[str, str]  # ("kiosk", id), ("region", name) or FLEET
 
 
@@ -148,8 +149,13 @@ def counts(
     raw: bool,
     settle_days: int,
     now: datetime,
+    memo: dict[Any, dict[Unit, Figure]] | None = None,
 ) -> Counts:
-    """Daily counts from ``start`` to ``end``: raw, or as published (settled, protected)."""
+    """Daily counts from ``start`` to ``end``: raw, or as published (settled, protected).
+
+    ``memo`` keeps published days between calls: a settled day never changes, so its
+    protected table is worked out once (per assignment of kiosks to regions).
+    """
     region = regions_of(hub)
     days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
     span = [start.isoformat(), end.isoformat()]
@@ -193,6 +199,7 @@ def counts(
         by_day[day].append(kid)
     reporting: dict[str, dict[Unit, int]] = {}
     cells: dict[tuple[str, str], dict[Unit, Figure]] = {}
+    regions_key = hash(tuple(sorted(region.items()))) if memo is not None else 0
     for day, kiosks in by_day.items():
         tally: dict[Unit, int] = defaultdict(int)
         for kid in kiosks:
@@ -201,17 +208,24 @@ def counts(
             tally[FLEET] += 1
         reporting[day] = dict(tally)
         for metric in metrics:
+            key = (day, metric, settle_days, regions_key)
+            if not raw and memo is not None and key in memo:
+                cells[(day, metric)] = memo[key]
+                continue
             found = values.get((day, metric), {})
-            table, relations = _table({kid: found.get(kid, 0) for kid in kiosks}, region)
-            cells[(day, metric)] = (
-                {unit: Figure(v) for unit, v in table.items()}
-                if raw
-                else publication.protect_counts(table, relations)
-            )
+            table, relations = count_table({kid: found.get(kid, 0) for kid in kiosks}, region)
+            if raw:
+                cells[(day, metric)] = {unit: Figure(v) for unit, v in table.items()}
+                continue
+            cells[(day, metric)] = publication.protect_counts(table, relations)
+            if memo is not None:
+                if len(memo) > MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = cells[(day, metric)]
     return Counts(days, cells, reporting, raw, newest)
 
 
-def _table(
+def count_table(
     per_kiosk: dict[str, int], region: dict[str, str]
 ) -> tuple[dict[Unit, int], list[tuple[Unit, tuple[Unit, ...]]]]:
     """One day's and measure's counts as kiosks, regions and fleet, with their sums."""

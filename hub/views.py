@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
     make_response,
     redirect,
@@ -156,6 +157,7 @@ def _charts(
         raw=raw,
         settle_days=config().settle_days,
         now=config().clock(),
+        memo=current_app.extensions.setdefault("hub_published", {}),
     )
     data = report.series(found, unit, SERIES_LABELS)
     return render_template(
@@ -196,6 +198,7 @@ def export() -> ResponseReturnValue:
         raw=raw,
         settle_days=config().settle_days,
         now=config().clock(),
+        memo=current_app.extensions.setdefault("hub_published", {}),
     )
     name = f"counts-{by}-{start}-{end}{'-raw' if raw else ''}.csv"
     return Response(

@@ -327,3 +327,9 @@ def test_every_hub_setting_is_documented_with_its_default() -> None:
     guide = Path("docs/upload-and-hub.md").read_text(encoding="utf-8")
     for name, default, _ in SETTINGS:
         assert f"| `{name}` | {f'`{default}`' if default else '(none)'} |" in guide, name
+
+
+def test_a_kiosk_id_with_control_characters_is_unknown_on_every_database(app: Flask) -> None:
+    for kiosk_id in ("%00", "k-00000%00", "k-%D9%A1%D9%A2%D9%A3%D9%A4%D9%A5%D9%A6"):
+        answer = app.test_client().post(f"/v1/kiosks/{kiosk_id}/batches", data=b"{}")
+        assert answer.status_code == 403 and "unknown kiosk" in answer.get_json()["reason"]

@@ -271,3 +271,19 @@ def test_a_new_user_is_a_viewer_and_an_old_one_keeps_their_role(fleet: Fleet) ->
     assert role_of(fleet.hub, "pomo") == "coordinator"
     with pytest.raises(ValueError, match="role must be"):
         add_user(fleet.hub, "x", "pitkä salasana 1", "admin")
+
+
+def test_moving_a_kiosk_to_another_region_is_shown_at_once(fleet: Fleet) -> None:
+    for i, visits in enumerate((12, 20, 30), start=1):
+        fleet.add(f"k-00000{i}", "Kylä")
+        fleet.send(f"k-00000{i}", visits=visits)
+    fleet.clock.advance(days=5)
+    viewer = sign_in(fleet.app, fleet.hub, "katsoja", "viewer")
+    assert [r["sessions_started"] for r in rows(viewer, "region")] == ["62"]
+    assert rows(viewer, "region") == rows(viewer, "region")  # worked out once, kept
+    entry = fleet.kiosks["k-000003"].enrollment("Kaupunki")
+    enroll(fleet.hub, [entry])
+    assert {r["region"]: r["sessions_started"] for r in rows(viewer, "region")} == {
+        "Kaupunki": "30",
+        "Kylä": "32",
+    }
