@@ -11,20 +11,28 @@ from flask.testing import FlaskClient
 
 from kiosk.catalog.store import Catalog
 from kiosk.context import Services
+from kiosk.settings import Settings
 from tests.staff_support import sign_in
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Sticks are looked for under [catalog] media_roots: here, a folder of the test."""
+    return Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")},
+        catalog={"media_roots": [str(tmp_path / "media"), str(tmp_path / "run-media")]},
+    )
+
+
+@pytest.fixture
 def stick(app: Flask, tmp_path: Path) -> Path:
-    media = tmp_path / "media"
-    stick = media / "kiosk" / "USB"
+    stick = tmp_path / "media" / "kiosk" / "USB"
     stick.mkdir(parents=True)
     shutil.copy(DATA / "kohtaamispaikka-bom.csv", stick / "toiminta.csv")
     shutil.copy(DATA / "toiminta-virhe.csv", stick / "virhe.csv")
     (stick / "kuva.jpg").write_bytes(b"\xff\xd8")
-    app.extensions["staff"]["media_roots"] = [media]
     return stick
 
 
@@ -44,9 +52,21 @@ def test_lists_importable_files_on_the_stick(staff: tuple[FlaskClient, str], sti
 
 def test_no_stick(app: Flask, staff: tuple[FlaskClient, str], tmp_path: Path) -> None:
     client, _ = staff
-    app.extensions["staff"]["media_roots"] = [tmp_path / "nothing-mounted"]
     html = client.get("/staff/import").get_data(as_text=True)
     assert "No catalogue files were found on USB sticks." in html
+
+
+def test_sticks_are_found_where_the_settings_say(
+    staff: tuple[FlaskClient, str], tmp_path: Path
+) -> None:
+    client, _ = staff
+    elsewhere = tmp_path / "run-media" / "kiosk" / "TIKKU"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(DATA / "kohtaamispaikka-bom.csv", elsewhere / "syksy.csv")
+    (tmp_path / "not-a-root").mkdir()
+    shutil.copy(DATA / "kohtaamispaikka-bom.csv", tmp_path / "not-a-root" / "muu.csv")
+    html = client.get("/staff/import").get_data(as_text=True)
+    assert "syksy.csv" in html and "muu.csv" not in html
 
 
 def test_preview_changes_nothing_then_apply_imports_and_logs(

@@ -41,7 +41,6 @@ from kiosk.store.event_log import EventLog
 # fetch(url, timeout_seconds, max_bytes) -> body; raises OSError/ValueError on failure.
 Fetch = Callable[[str, float, int], bytes]
 MAX_DEPTH = 4  # folders below a root: /media/<user>/<stick>/<folder>/<folder>
-DEFAULT_MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
 MAX_LISTED = 200
 
 
@@ -199,10 +198,11 @@ def run(args: argparse.Namespace, settings: Settings, store: Store, events: Even
     return 1 if p.errors else 0
 
 
-def list_importable_files(media_roots: Iterable[Path] | None = None) -> list[Path]:
-    """Importable files on mounted media, a few folders deep, hidden ones skipped."""
+def list_importable_files(media_roots: Iterable[Path]) -> list[Path]:
+    """Importable files on mounted media (``[catalog] media_roots``), a few folders
+    deep, hidden ones skipped."""
     found: list[Path] = []
-    for root in DEFAULT_MEDIA_ROOTS if media_roots is None else media_roots:
+    for root in media_roots:
         base_depth = len(root.parts)
         for folder, dirs, files in os.walk(root, onerror=lambda e: None):
             depth = len(Path(folder).parts) - base_depth

@@ -33,6 +33,5 @@ def init_app(app: Flask) -> None:
             lock_seconds=section.lock_seconds,
         ),
         "started": time.time(),
-        "media_roots": None,  # None: /media and /run/media (tests point elsewhere)
     }
     app.register_blueprint(views.bp)

@@ -1,8 +1,8 @@
 """Import the activity catalogue from a USB stick: list, preview (dry run), apply.
 
-Only a file that is on the list of importable files found on mounted sticks at
-the time of the request can be read: the form's path is matched against that
-list, never opened as given.
+Only a file that is on the list of importable files found on mounted sticks
+(``[catalog] media_roots``) at the time of the request can be read: the form's
+path is matched against that list, never opened as given.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from flask.typing import ResponseReturnValue
 from kiosk.catalog.import_cli import import_source, list_importable_files
 from kiosk.catalog.store import Catalog
 from kiosk.context import services
-from kiosk.staff import auth
 from kiosk.staff.views import bp
 
 MAX_SHOWN = 20
 
 
 def _files() -> list[Path]:
-    roots = auth.part().get("media_roots")
-    return list_importable_files(roots)
+    return list_importable_files(Path(root) for root in services().settings.catalog.media_roots)
 
 
 def _chosen() -> Path | None:
