@@ -11,12 +11,14 @@ import pytest
 
 from kiosk.catalog.import_cli import (
     FeedRefresher,
+    Loader,
     add_parser,
     import_source,
     list_importable_files,
     load_source,
     run,
 )
+from kiosk.catalog.importers import ParseResult
 from kiosk.settings import Settings
 from kiosk.store.db import Store
 from kiosk.store.event_log import EventLog
@@ -84,6 +86,15 @@ class FakeFeed:
         return body
 
 
+def in_process(feed: FakeFeed) -> Loader:
+    """Read through ``feed`` in this process (the import process's own code path)."""
+
+    def load(source: str, settings: Settings, source_name: str | None) -> tuple[str, ParseResult]:
+        return load_source(source, settings, fetch=feed, source_name=source_name)
+
+    return load
+
+
 def paged_feed() -> FakeFeed:
     first = dict(PAGES[0], meta={"next": FEED + "&page=2"})
     return FakeFeed(
@@ -114,7 +125,7 @@ def test_url_page_limit_and_other_hosts_refused() -> None:
 
 def refresher(store: Store, events: EventLog, feed: FakeFeed) -> FeedRefresher:
     settings = Settings().replace(catalog={"feed_url": FEED})
-    return FeedRefresher(settings, store, events, fetch=feed)
+    return FeedRefresher(settings, store, events, load=in_process(feed))
 
 
 @pytest.mark.parametrize(
@@ -142,9 +153,9 @@ def test_refresher_skips_while_offline_and_stops() -> None:
     store, events = Store(None), EventLog(None)
     feed = paged_feed()
     settings = Settings().replace(catalog={"feed_url": FEED})
-    offline = FeedRefresher(settings, store, events, fetch=feed, online=lambda: False)
+    offline = FeedRefresher(settings, store, events, load=in_process(feed), online=lambda: False)
     assert offline.refresh_once() is None and feed.asked == []
-    r = FeedRefresher(settings, store, events, fetch=feed)
+    r = FeedRefresher(settings, store, events, load=in_process(feed))
     r.start()
     r.stop()
     assert r._thread is None
@@ -172,11 +183,12 @@ def test_list_importable_files(tmp_path: Path) -> None:
 def test_import_source_from_an_allowed_feed_for_the_staff_screen() -> None:
     store, events = Store(None), EventLog(None)
     settings = Settings().replace(catalog={"allow_url_import": True})
-    dry = import_source(FEED, settings, store, events, dry_run=True, fetch=paged_feed())
+    feed = in_process(paged_feed())
+    dry = import_source(FEED, settings, store, events, dry_run=True, load=feed)
     assert len(dry.added) == 2 and not dry.applied and ids(store) == set()
-    done = import_source(FEED, settings, store, events, fetch=paged_feed())
+    done = import_source(FEED, settings, store, events, load=in_process(paged_feed()))
     assert done.applied and ids(store) == {"helsinki:agsarja01", "helsinki:agkons01"}
-    off = import_source(FEED, Settings(), store, events, fetch=paged_feed())
+    off = import_source(FEED, Settings(), store, events, load=feed)
     assert "allow_url_import" in str(off.errors[0])
 
 

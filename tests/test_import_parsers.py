@@ -293,7 +293,7 @@ def test_ical_events_that_break_the_rules_are_refused_by_name() -> None:
     assert messages(r) == ["t.ics, event 'a@x': two events with the same UID"]
     bad_rule = ics("SUMMARY:x", "DTSTART:20261001T100000", "RRULE:FREQ=WEEKLY;INTERVAL=x")
     r = parse(bad_rule, name="t.ics", source="t", limits=LIMITS, today=TODAY)
-    assert messages(r)[0].startswith("t.ics: the recurrences cannot be read")
+    assert messages(r)[0].startswith("t.ics, event 'a@x', 'RRULE': cannot be read: ")
 
 
 def test_xlsx_zip_bomb_is_refused() -> None:

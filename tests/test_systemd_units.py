@@ -8,9 +8,12 @@ exactly those messages are accepted, anything else fails the test.
 from __future__ import annotations
 
 import configparser
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,97 @@ def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
     ):
         assert flag in text
     assert "RuntimeDirectory=kiosk-browser" in text
+
+
+# --- the import process under kiosk-web.service's system call filter -------------
+
+ROOT = UNITS_DIR.parent
+needs_strace = pytest.mark.skipif(
+    shutil.which("strace") is None, reason="strace not installed (make system-deps)"
+)
+
+
+def syscall_group(name: str) -> set[str]:
+    """The system calls of a systemd group such as @system-service, nested groups expanded."""
+    out = subprocess.run(
+        ["systemd-analyze", "syscall-filter", "--no-pager", name],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    calls: set[str] = set()
+    for line in out.splitlines()[1:]:
+        word = line.strip()
+        if word and not word.startswith("#"):
+            calls |= syscall_group(word) if word.startswith("@") else {word}
+    return calls
+
+
+def allowed_syscalls(unit: Path) -> set[str]:
+    """What a unit's SystemCallFilter= lines allow, applied in order as systemd does: the
+    first (an allow list) sets the default, a later ~list removes, a later list adds."""
+    allowed: set[str] | None = None
+    for line in unit.read_text().splitlines():
+        if not line.startswith("SystemCallFilter="):
+            continue
+        value = line.split("=", 1)[1].strip()
+        names: set[str] = set()
+        for word in value.lstrip("~").split():
+            names |= syscall_group(word) if word.startswith("@") else {word}
+        if allowed is None:
+            assert not value.startswith("~"), "the first filter is expected to be an allow list"
+            allowed = names
+        elif value.startswith("~"):
+            allowed -= names
+        else:
+            allowed |= names
+    assert allowed is not None, f"{unit.name} has no SystemCallFilter"
+    return allowed
+
+
+def test_the_filter_reading_matches_systemd() -> None:
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed (make system-deps)")
+    allowed = allowed_syscalls(UNITS_DIR / "kiosk-web.service")
+    assert "read" in allowed and "execve" in allowed
+    assert "reboot" not in allowed and "setpriority" not in allowed  # @privileged, @resources
+
+
+@needs_analyze
+@needs_strace
+def test_the_import_process_may_lower_its_limits_under_the_web_unit(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    from kiosk.catalog.importers import Limits
+    from kiosk.settings import Settings
+
+    request = {
+        "source": str(ROOT / "tests" / "data" / "kohtaamispaikka-bom.csv"),
+        "today": "2026-10-01",
+        "limits": asdict(Limits.from_settings(Settings())),
+        "fetch_timeout": 20,
+    }
+    trace = tmp_path / "trace.txt"
+    child = [sys.executable, "-I", "-m", "kiosk.catalog.import_child"]
+    limits = ["--memory-mb", "256", "--cpu-seconds", "30"]
+    strace = ["strace", "-f", "-qq", "-o", str(trace), "-e", "trace=setrlimit,prlimit64"]
+    done = subprocess.run(
+        [*strace, *child, *limits],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    if "Operation not permitted" in done.stderr and "ptrace" in done.stderr.lower():
+        pytest.skip("tracing is not permitted here (ptrace)")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["activities"]) == 3
+    # Calls that set a limit: setrlimit(resource, new) or prlimit64(pid, resource, new, old).
+    setting = re.compile(r"^(?:\d+\s+)?(setrlimit|prlimit64)\((?:0, )?RLIMIT_\w+, \{")
+    used = {m.group(1) for line in trace.read_text().splitlines() if (m := setting.match(line))}
+    assert used, trace.read_text()
+    allowed = allowed_syscalls(UNITS_DIR / "kiosk-web.service")
+    assert used <= allowed, f"refused by kiosk-web.service: {sorted(used - allowed)}"

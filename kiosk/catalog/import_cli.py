@@ -1,136 +1,52 @@
-"""The edges of catalogue import: files, USB sticks, https feeds, the command.
+"""The edges of catalogue import: the command, USB sticks, the feed refresher.
 
 ``kiosk import SOURCE [--dry-run]`` reads a file (or an https address when
 ``[catalog] allow_url_import`` is on), prints the preview and applies it unless
 there is an error or ``--dry-run``. The staff screen uses
-:func:`list_importable_files`, :func:`load_source`, and kiosk.catalog.apply;
+:func:`list_importable_files`, :func:`import_source`, and kiosk.catalog.apply;
 :class:`FeedRefresher` keeps ``[catalog] feed_url`` fresh while online.
 
-A feed that times out, is too large or is not understood leaves the catalogue as
-it was; the failure goes to the event log.
+Every one of them reads the source through kiosk.catalog.isolated: in a separate
+process with a memory and processor-time limit, so that no file can take the
+kiosk down. A feed that times out, is too large or is not understood leaves the
+catalogue as it was; the failure goes to the event log.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import threading
-import urllib.request
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from kiosk.catalog.apply import Preview, apply, preview
-from kiosk.catalog.importers import (
-    SUPPORTED_EXTENSIONS,
-    Limits,
-    ParseResult,
-    Problem,
-    detect_format,
-    parse,
-)
-from kiosk.catalog.importers.linkedevents import parse_linked_events
+from kiosk.catalog.importers import SUPPORTED_EXTENSIONS, ParseResult, Problem
+from kiosk.catalog.isolated import load_isolated
+from kiosk.catalog.sources import Fetch, FetchError, fetch_url, load_source
 from kiosk.settings import Settings
 from kiosk.store.db import Store
 from kiosk.store.event_log import EventLog
 
-# fetch(url, timeout_seconds, max_bytes) -> body; raises OSError/ValueError on failure.
-Fetch = Callable[[str, float, int], bytes]
+__all__ = [
+    "FeedRefresher",
+    "Fetch",
+    "FetchError",
+    "Loader",
+    "add_parser",
+    "fetch_url",
+    "import_source",
+    "list_importable_files",
+    "load_source",
+    "print_preview",
+    "run",
+]
+
+# load(source, settings, source_name) -> (source name, parse result); never raises.
+Loader = Callable[[str, Settings, str | None], tuple[str, ParseResult]]
 MAX_DEPTH = 4  # folders below a root: /media/<user>/<stick>/<folder>/<folder>
 MAX_LISTED = 200
-
-
-class FetchError(Exception):
-    pass
-
-
-def fetch_url(url: str, timeout: float, max_bytes: int) -> bytes:
-    """GET ``url`` (https or http only) with a timeout and a size cap."""
-    if urlsplit(url).scheme not in ("https", "http"):
-        raise FetchError(f"'{url}' is not an http(s) address")
-    request = urllib.request.Request(url, headers={"User-Agent": "meeting-point-kiosk"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body: bytes = response.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise FetchError(f"the feed is larger than {max_bytes // 1024 // 1024} MB")
-    return body
-
-
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.kiosk.timezone)).date()
-
-
-def load_source(
-    source: str,
-    settings: Settings,
-    *,
-    fetch: Fetch = fetch_url,
-    today: date | None = None,
-    source_name: str | None = None,
-) -> tuple[str, ParseResult]:
-    """(source name, parse result) for a file path or an address; never raises.
-
-    The source name is the file's name (or the address) unless ``source_name`` is
-    given: the activities of one source are replaced together on the next import.
-    """
-    limits = Limits.from_settings(settings)
-    day = today or _today(settings)
-    if "://" in source:
-        name = source_name or source
-        return name, _load_url(source, name, settings, limits, day, fetch)
-    path = Path(source)
-    name = source_name or path.name
-    try:
-        if path.stat().st_size > limits.max_bytes:
-            mb = settings.catalog.max_file_mb
-            return name, ParseResult(problems=[Problem(name, f"the file is larger than {mb} MB")])
-        data = path.read_bytes()
-    except OSError as e:
-        return name, ParseResult(problems=[Problem(name, f"cannot be read: {e.strerror or e}")])
-    return name, parse(data, name=path.name, source=name, limits=limits, today=day)
-
-
-def _load_url(
-    url: str, name: str, settings: Settings, limits: Limits, day: date, fetch: Fetch
-) -> ParseResult:
-    def failed(why: str) -> ParseResult:
-        return ParseResult(problems=[Problem(url, why)])
-
-    if urlsplit(url).scheme != "https":
-        return failed("only https addresses are imported")
-    timeout = float(settings.catalog.fetch_timeout_seconds)
-    try:
-        body = fetch(url, timeout, limits.max_bytes)
-    except Exception as e:  # timeouts, DNS, TLS, HTTP errors: all mean "not now"
-        return failed(f"could not fetch: {type(e).__name__}: {str(e)[:120]}")
-    if detect_format(url, body) != "json":
-        return parse(body, name=url, source=name, limits=limits, today=day)
-    # Linked Events: follow meta.next, on the same host only.
-    try:
-        pages: list[Any] = [json.loads(body.decode("utf-8-sig"))]
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        return failed(f"not valid JSON: {str(e)[:80]}")
-    host = urlsplit(url).netloc
-    while isinstance(pages[-1], dict) and isinstance(pages[-1].get("meta"), dict):
-        following = pages[-1]["meta"].get("next")
-        if not following:
-            break
-        following = urljoin(url, str(following))
-        if urlsplit(following).netloc != host or urlsplit(following).scheme != "https":
-            return failed(f"meta.next leads elsewhere: {following[:120]}")
-        if len(pages) >= limits.max_pages:
-            return failed(f"more than {limits.max_pages} pages; narrow the feed's query")
-        try:
-            pages.append(
-                json.loads(fetch(following, timeout, limits.max_bytes).decode("utf-8-sig"))
-            )
-        except Exception as e:
-            return failed(f"could not fetch {following[:120]}: {type(e).__name__}")
-    return parse_linked_events(pages, file=url, source=name, limits=limits)
 
 
 def print_preview(p: Preview, dry_run: bool, out: Callable[[str], None] = print) -> None:
@@ -170,7 +86,7 @@ def import_source(
     events: EventLog,
     *,
     dry_run: bool = False,
-    fetch: Fetch = fetch_url,
+    load: Loader = load_isolated,
     source_name: str | None = None,
 ) -> Preview:
     """Read, check and (unless ``dry_run``) apply one source; what the staff screen calls.
@@ -180,7 +96,7 @@ def import_source(
     if "://" in source and not settings.catalog.allow_url_import:
         why = "importing from the network is off ([catalog] allow_url_import)"
         return Preview(errors=[Problem(source, why)])
-    name, result = load_source(source, settings, fetch=fetch, source_name=source_name)
+    name, result = load(source, settings, source_name)
     p = preview(store, name, result) if dry_run else apply(store, name, result)
     if p.applied:
         events.info("import", f"catalogue imported from {name}: {p.summary()}")
@@ -221,7 +137,8 @@ class FeedRefresher:
 
     Not started by importing this module: create_app calls :meth:`start` when a
     feed is configured, and :meth:`stop` at shutdown. ``online`` says whether the
-    network is up (the refresh is skipped otherwise).
+    network is up (the refresh is skipped otherwise). The feed is read in the
+    separate import process like every other import (``load``).
     """
 
     def __init__(
@@ -230,13 +147,13 @@ class FeedRefresher:
         store: Store,
         events: EventLog,
         *,
-        fetch: Fetch = fetch_url,
+        load: Loader = load_isolated,
         online: Callable[[], bool] = lambda: True,
     ) -> None:
         self.settings = settings
         self.store = store
         self.events = events
-        self.fetch = fetch
+        self.load = load
         self.online = online
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -245,7 +162,7 @@ class FeedRefresher:
         url = self.settings.catalog.feed_url
         if not url or not self.online():
             return None
-        name, result = load_source(url, self.settings, fetch=self.fetch)
+        name, result = self.load(url, self.settings, None)
         try:
             p = apply(self.store, name, result)
         except Exception as e:  # the database is busy or full: try again next time

@@ -111,6 +111,34 @@ class CatalogSection:
     horizon_days: int = setting(
         180, "Days ahead for which repeating calendar events are listed.", minimum=7, maximum=730
     )
+    max_occurrences: int = setting(
+        500,
+        "Most dated times one repeating calendar event may list within horizon_days; "
+        "later ones are left out (and the preview says so).",
+        minimum=10,
+        maximum=10000,
+    )
+    max_occurrences_total: int = setting(
+        50000,
+        "Most dated times all repeating calendar events of one import may make within "
+        "horizon_days; a file that makes more is refused.",
+        minimum=100,
+        maximum=1000000,
+    )
+    import_memory_mb: int = setting(
+        256,
+        "Memory (address space) the separate import process may use, in megabytes; a file "
+        "that needs more is refused and the kiosk keeps running.",
+        minimum=64,
+        maximum=4096,
+    )
+    import_cpu_seconds: int = setting(
+        60,
+        "Processor seconds the separate import process may use; a file that needs more is "
+        "refused and the kiosk keeps running.",
+        minimum=1,
+        maximum=3600,
+    )
     max_pages: int = setting(
         20, "Most pages followed in a Linked Events feed (meta.next).", minimum=1, maximum=500
     )

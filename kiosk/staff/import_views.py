@@ -2,7 +2,8 @@
 
 Only a file that is on the list of importable files found on mounted sticks
 (``[catalog] media_roots``) at the time of the request can be read: the form's
-path is matched against that list, never opened as given.
+path is matched against that list, never opened as given. The file is read in
+the separate import process (kiosk.catalog.isolated), like every import.
 """
 
 from __future__ import annotations

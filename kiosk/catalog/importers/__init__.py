@@ -11,15 +11,26 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from kiosk.catalog.importers.common import (
     SUPPORTED_EXTENSIONS,
     Limits,
     ParseResult,
     Problem,
+    describe,
 )
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Limits", "ParseResult", "Problem", "detect_format", "parse"]
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "Limits",
+    "ParseResult",
+    "Problem",
+    "detect_format",
+    "parse",
+    "parse_json",
+    "within_total",
+]
 
 
 def detect_format(name: str, data: bytes) -> str | None:
@@ -39,15 +50,43 @@ def detect_format(name: str, data: bytes) -> str | None:
 
 
 def parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) -> ParseResult:
-    """Parse one file or feed body; never raises for bad input."""
+    """Parse one file or feed body; never raises for bad input.
+
+    MemoryError is the one exception let through: the import process (see
+    kiosk.catalog.isolated) answers it as "needs more memory than allowed", which
+    is what it means, rather than as a file that cannot be read.
+    """
     try:
-        return _parse(data, name=name, source=source, limits=limits, today=today)
+        result = _parse(data, name=name, source=source, limits=limits, today=today)
+    except MemoryError:
+        raise
     except Exception as e:
         # The parsers check what they use; this is the last guard for input shaped in a
         # way nobody foresaw, so that it is refused with a message, not a traceback.
-        return ParseResult(
-            problems=[Problem(name, f"the file cannot be read ({type(e).__name__})")]
-        )
+        return ParseResult(problems=[Problem(name, f"the file cannot be read ({describe(e)})")])
+    return within_total(result, name, limits)
+
+
+def within_total(result: ParseResult, name: str, limits: Limits) -> ParseResult:
+    """The result, or a refusal when its dated times together pass the total cap."""
+    total = sum(len(a.occurrences) for a in result.activities)
+    if total <= limits.max_occurrences_total:
+        return result
+    why = (
+        f"the activities have {total} dated times, more than {limits.max_occurrences_total} "
+        "([catalog] max_occurrences_total)"
+    )
+    return ParseResult(problems=[*result.problems, Problem(name, why)])
+
+
+def parse_json(data: bytes) -> Any:
+    """The JSON value of a file or feed page; ValueError with a complete message."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ValueError(f"not valid JSON: {describe(e)}") from None
 
 
 def _parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) -> ParseResult:
@@ -58,11 +97,11 @@ def _parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) 
     if kind == "csv":
         from kiosk.catalog.importers.spreadsheet import parse_csv
 
-        return parse_csv(data, file=name, source=source, limits=limits)
+        return parse_csv(data, file=name, source=source, limits=limits, today=today)
     if kind == "xlsx":
         from kiosk.catalog.importers.spreadsheet import parse_xlsx
 
-        return parse_xlsx(data, file=name, source=source, limits=limits)
+        return parse_xlsx(data, file=name, source=source, limits=limits, today=today)
     if kind == "ical":
         from kiosk.catalog.importers.ical import parse_ical
 
@@ -71,10 +110,12 @@ def _parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) 
         from kiosk.catalog.importers.linkedevents import pages_from_json, parse_linked_events
 
         try:
-            value = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as e:
-            return ParseResult(problems=[Problem(name, f"not valid JSON: {str(e)[:80]}")])
-        return parse_linked_events(pages_from_json(value), file=name, source=source, limits=limits)
+            value = parse_json(data)
+        except ValueError as e:
+            return ParseResult(problems=[Problem(name, str(e))])
+        return parse_linked_events(
+            pages_from_json(value), file=name, source=source, limits=limits, today=today
+        )
     return ParseResult(
         problems=[Problem(name, "unknown format; use .csv, .xlsx, .ics or Linked Events .json")]
     )

@@ -69,6 +69,10 @@ class Limits:
     max_pages: int = 20
     timezone: str = "Europe/Helsinki"
     category_map: Mapping[str, str] = field(default_factory=dict)
+    # Dated times within the horizon: per activity (more are left out, and said so)
+    # and in the whole file (more refuse the file).
+    max_occurrences: int = 500
+    max_occurrences_total: int = 50_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -81,11 +85,44 @@ class Limits:
             max_pages=cat.max_pages,
             timezone=settings.kiosk.timezone,
             category_map=dict(cat.category_map),
+            max_occurrences=cat.max_occurrences,
+            max_occurrences_total=cat.max_occurrences_total,
         )
 
 
 class FieldError(ValueError):
     """One cell or field that cannot be used; the message names the value."""
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as words for a message: never empty (MemoryError() has no text)."""
+    text = " ".join(str(exc).split())
+    return shorten(text) if text else type(exc).__name__
+
+
+# --- dates within reason ------------------------------------------------------------
+
+# No date may lie after the fifth year ahead (a year 9999 is a typo or an attack).
+# Typed dates (spreadsheets) may not lie before last year either, except the start of
+# weekly times, which may go SERIES_YEARS_BACK years back. Calendars and feeds carry
+# their history: their older events are skipped as past, but nothing before
+# EARLIEST_YEAR is taken (a rule walked from year 1 costs time for nothing).
+YEARS_BACK = 1
+YEARS_AHEAD = 5
+SERIES_YEARS_BACK = 10
+EARLIEST_YEAR = 1970
+
+
+def check_year(value: date, today: date, *, earliest: int | None = None) -> None:
+    """FieldError when ``value`` lies before ``earliest`` (default: last year) or after
+    the fifth year ahead."""
+    first = today.year - YEARS_BACK if earliest is None else earliest
+    last = today.year + YEARS_AHEAD
+    if not first <= value.year <= last:
+        shown = value.date() if isinstance(value, datetime) else value
+        raise FieldError(
+            f"the date {shown.isoformat()} is not between {first} and {last}; check the year"
+        )
 
 
 # --- hostile text -----------------------------------------------------------------

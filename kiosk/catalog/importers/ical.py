@@ -7,6 +7,19 @@ moved instances, wall-clock time in the kiosk's zone or floating) is kept as wee
 rules instead, so it stays on screen beyond the horizon; its EXDATEs become
 exceptions and UNTIL becomes valid_until.
 
+Expansion is bounded before any of it happens. A rule that repeats more often
+than once a day is refused, naming the event and the rule. Then every series is
+*counted* within the horizon (dateutil, stopping past the cap): one activity lists
+at most ``max_occurrences`` times (the first ones; the rest are reported as left
+out), and a file whose series add up to more than ``max_occurrences_total`` is
+refused. Only then is each series expanded, one at a time, so that memory holds
+one series' instances, never the whole calendar's.
+
+Every event is checked before it is used: its time zones must be known (to
+zoneinfo, or defined by a VTIMEZONE in the file), its end must come after its
+start, and its dates must lie within the years of
+:func:`kiosk.catalog.importers.common.year_window`.
+
 Times are converted to the kiosk's local wall-clock time. LOCATION "Name, street,
 town" is split at the first comma into place and address. CATEGORIES go through
 the category map; unknown keywords are ignored (calendars carry many). Cancelled
@@ -17,6 +30,7 @@ listed as such.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,10 +43,12 @@ from kiosk.catalog.importers.common import (
     Problem,
     clean_text,
     clean_url,
+    describe,
     map_category,
     shorten,
     stable_id,
 )
+from kiosk.catalog.importers.ical_bounds import check_event, expand, plan_expansion
 from kiosk.catalog.importers.ical_weekly import as_weekly, local_time
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 
@@ -58,18 +74,19 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
         mb = limits.max_bytes / 1024 / 1024
         return ParseResult(problems=[Problem(file, f"the file is larger than {mb:g} MB")])
     import icalendar
-    import recurring_ical_events
 
     try:
         cal = icalendar.Calendar.from_ical(data)
+    except MemoryError:
+        raise
     except Exception as e:  # icalendar raises ValueError, but also others on odd input
-        return ParseResult(problems=[Problem(file, f"not an iCalendar file: {shorten(str(e))}")])
+        return ParseResult(problems=[Problem(file, f"not an iCalendar file: {describe(e)}")])
     if not isinstance(cal, icalendar.Calendar) or cal.name != "VCALENDAR":
         return ParseResult(problems=[Problem(file, "not an iCalendar file (no VCALENDAR)")])
     tz = ZoneInfo(limits.timezone)
     result = ParseResult()
     masters: dict[str, Any] = {}
-    moved: set[str] = set()
+    moved: dict[str, list[Any]] = defaultdict(list)
     for ev in cal.walk("VEVENT"):
         uid = str(ev.get("UID", "")).strip()
         if not uid:
@@ -84,7 +101,7 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
         elif ev.get("DTSTART") is None:
             result.problems.append(Problem(file, "no start", item=item, field="DTSTART"))
         elif ev.get("RECURRENCE-ID") is not None:
-            moved.add(uid)
+            moved[uid].append(ev)
         elif uid in masters:
             result.problems.append(Problem(file, "two events with the same UID", item=item))
         else:
@@ -94,47 +111,65 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
     if len(masters) > limits.max_rows:
         result.problems.append(Problem(file, f"more than {limits.max_rows} events"))
         return result
+    for uid, ev in masters.items():
+        check_event(ev, f"event '{shorten(uid, 40)}'", file, tz, today, result.problems)
+    for uid, instances in moved.items():
+        for ev in instances:
+            check_event(ev, f"event '{shorten(uid, 40)}'", file, tz, today, result.problems)
+    if result.problems:
+        return result
     start = datetime.combine(today, datetime.min.time())
     end = start + timedelta(days=limits.horizon_days)
-    instances: dict[str, list[Any]] = defaultdict(list)
     weekly: dict[str, tuple[tuple[WeeklyRule, ...], date, date | None, tuple[date, ...]]] = {}
+    occurrences: dict[str, list[Occurrence]] = {}
+    all_day: set[str] = set()
     try:
         for uid, ev in masters.items():
             if uid not in moved and (w := as_weekly(ev, tz)) is not None:
                 weekly[uid] = w
         # One-off events are taken as they are: expanding them through the library
         # copies every component and doubles the time a large calendar takes.
-        repeating = icalendar.Calendar()
-        for component in cal.subcomponents:
-            uid = str(component.get("UID", "")).strip()
-            if component.name != "VEVENT" or (uid in masters and uid not in weekly):
-                if component.name == "VEVENT" and _one_off(masters[uid], moved):
-                    if _in_window(component, tz, start, end):
-                        instances[uid].append(component)
-                else:
-                    repeating.add_component(component)
-        for inst in recurring_ical_events.of(repeating).between(start, end):
-            uid = str(inst.get("UID", "")).strip()
-            if uid in masters and uid not in weekly:
-                instances[uid].append(inst)
+        repeating = [u for u in masters if u not in weekly and not _one_off(masters[u], moved)]
+        plan = plan_expansion(
+            {u: masters[u] for u in repeating}, moved, tz, start, end, limits, file, result
+        )
+        if plan is None:
+            return result
+        timezones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
+        for uid, ev in masters.items():
+            if uid in weekly:
+                continue
+            if uid in plan:
+                found = expand(ev, moved.get(uid, []), timezones, start, plan[uid])
+            elif _in_window(ev, tz, start, end):
+                found = [ev]
+            else:
+                found = []
+            times, whole_days = _times(found, tz)
+            occurrences[uid] = times
+            if whole_days:
+                all_day.add(uid)
+    except MemoryError:
+        raise
     except Exception as e:  # a broken RRULE or TZID inside a well-formed file
-        result.problems.append(Problem(file, f"the recurrences cannot be read: {shorten(str(e))}"))
+        result.problems.append(Problem(file, f"the recurrences cannot be read: {describe(e)}"))
         return result
     for uid, ev in masters.items():
         item = f"event '{shorten(uid, 40)}'"
         if str(ev.get("STATUS", "")).upper() == "CANCELLED":
             result.skipped.append(Problem(file, "cancelled", item=item))
             continue
-        occurrences: list[Occurrence] = []
-        all_day = False
-        for inst in instances.get(uid, []):
-            if str(inst.get("STATUS", "")).upper() == "CANCELLED":
-                continue
-            o = _occurrence(inst, tz)
-            if o is None:
-                all_day = True
-            else:
-                occurrences.append(o)
+        times = sorted(occurrences.get(uid, []), key=lambda o: o.start)
+        if len(times) > limits.max_occurrences or plan.get(uid, end) < end:
+            times = times[: limits.max_occurrences]
+            result.skipped.append(
+                Problem(
+                    file,
+                    f"only its first {limits.max_occurrences} times within the next "
+                    f"{limits.horizon_days} days are listed ([catalog] max_occurrences)",
+                    item=item,
+                )
+            )
         rules: tuple[WeeklyRule, ...] = ()
         valid_from = valid_until = None
         exceptions: tuple[date, ...] = ()
@@ -143,16 +178,36 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
             if valid_until is not None and valid_until < today:
                 result.skipped.append(Problem(file, "ended before today", item=item))
                 continue
-        elif not occurrences:
-            why = "an all-day event (no start time)" if all_day else "no date within the horizon"
+        elif not times:
+            why = (
+                "an all-day event (no start time)"
+                if uid in all_day
+                else "no date within the horizon"
+            )
             result.skipped.append(Problem(file, why, item=item))
             continue
         activity = _activity(ev, uid, item, file, source, limits, result.problems)
         if activity is not None:
             result.activities.append(
-                _with_times(activity, occurrences, rules, valid_from, valid_until, exceptions)
+                _with_times(activity, times, rules, valid_from, valid_until, exceptions)
             )
     return result
+
+
+def _times(instances: list[Any], tz: ZoneInfo) -> tuple[list[Occurrence], bool]:
+    """The instances as occurrences (cancelled ones left out); True when some were
+    all-day instances, which have no time to show."""
+    found: list[Occurrence] = []
+    whole_days = False
+    for inst in instances:
+        if str(inst.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        o = _occurrence(inst, tz)
+        if o is None:
+            whole_days = True
+        else:
+            found.append(o)
+    return found, whole_days
 
 
 def _with_times(
@@ -173,7 +228,7 @@ def _with_times(
     )
 
 
-def _one_off(ev: Any, moved: set[str]) -> bool:
+def _one_off(ev: Any, moved: Mapping[str, object]) -> bool:
     uid = str(ev.get("UID", "")).strip()
     return ev.get("RRULE") is None and ev.get("RDATE") is None and uid not in moved
 

@@ -17,15 +17,17 @@ activity free; otherwise the price texts are kept.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.catalog.importers.common import (
+    EARLIEST_YEAR,
     FieldError,
     Limits,
     ParseResult,
     Problem,
+    check_year,
     clean_id,
     clean_text,
     clean_url,
@@ -43,7 +45,9 @@ def pages_from_json(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def parse_linked_events(pages: list[Any], *, file: str, source: str, limits: Limits) -> ParseResult:
+def parse_linked_events(
+    pages: list[Any], *, file: str, source: str, limits: Limits, today: date
+) -> ParseResult:
     result = ParseResult()
     events: list[Event] = []
     if len(pages) > limits.max_pages:
@@ -64,7 +68,7 @@ def parse_linked_events(pages: list[Any], *, file: str, source: str, limits: Lim
     if result.problems:
         return result
     tz = ZoneInfo(limits.timezone)
-    by_id = {_ref(e.get("@id")) or str(e.get("id", "")): e for e in events}
+    by_id = {_ref(e.get("@id")) or _event_id(e): e for e in events}
     children: dict[str, list[Event]] = {}
     for e in events:
         parent = _ref(e.get("super_event"))
@@ -75,19 +79,19 @@ def parse_linked_events(pages: list[Any], *, file: str, source: str, limits: Lim
     for n, e in enumerate(events, start=1):
         if id(e) in grouped:
             continue
-        item = f"event '{shorten(str(e.get('id', n)), 40)}'"
+        item = f"event '{shorten(_event_id(e), 40)}'" if _event_id(e) else f"event {n}"
         if str(e.get("event_status", "")) in ("EventCancelled", "EventDeleted"):
             result.skipped.append(Problem(file, "cancelled", item=item))
             continue
-        own = _ref(e.get("@id")) or str(e.get("id", ""))
+        own = _ref(e.get("@id")) or _event_id(e)
         if e.get("super_event_type") == "recurring":
             kids = [k for k in children.get(own, []) if k.get("event_status") != "EventCancelled"]
             if not kids:
                 result.skipped.append(Problem(file, "a series without dates", item=item))
                 continue
-            times = [_times(k, tz, file, item, result.problems) for k in kids]
+            times = [_times(k, tz, today, file, item, result.problems) for k in kids]
         else:
-            times = [_times(e, tz, file, item, result.problems)]
+            times = [_times(e, tz, today, file, item, result.problems)]
         activity = _activity(e, item, file, source, limits, result.problems)
         occurrences = tuple(sorted((t for t in times if t is not None), key=lambda o: o.start))
         if activity is None or not occurrences:
@@ -106,50 +110,59 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _event_id(e: Event) -> str:
+    """The event's id as text; "" when missing, null or not a string or number."""
+    raw = e.get("id")
+    if isinstance(raw, bool):
+        return ""
+    if isinstance(raw, int):
+        return str(raw)
+    return raw.strip() if isinstance(raw, str) else ""
+
+
 def _ref(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("@id")
     return value if isinstance(value, str) else ""
 
 
-def _when(value: Any, tz: ZoneInfo) -> datetime | None:
+def _when(value: Any, tz: ZoneInfo, today: date) -> datetime | None:
+    """Local wall-clock time of an ISO 8601 text; ValueError names what is wrong."""
     if not isinstance(value, str) or not value:
         return None
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"'{shorten(value)}' is not a time") from None
+    check_year(dt, today, earliest=EARLIEST_YEAR)
     return dt.astimezone(tz).replace(tzinfo=None) if dt.tzinfo else dt
 
 
 def _times(
-    e: Event, tz: ZoneInfo, file: str, item: str, problems: list[Problem]
+    e: Event, tz: ZoneInfo, today: date, file: str, item: str, problems: list[Problem]
 ) -> Occurrence | None:
-    try:
-        start = _when(e.get("start_time"), tz)
-    except ValueError:
-        problems.append(
-            Problem(
-                file,
-                f"'{shorten(str(e.get('start_time')))}' is not a time",
-                item=item,
-                field="start_time",
-            )
-        )
-        return None
+    found: dict[str, datetime | None] = {}
+    for name in ("start_time", "end_time"):
+        try:
+            found[name] = _when(e.get(name), tz, today)
+        except ValueError as err:  # FieldError (the year) is one too
+            problems.append(Problem(file, str(err), item=item, field=name))
+            return None
+    start, end = found["start_time"], found["end_time"]
     if start is None:
         problems.append(Problem(file, "no start_time", item=item, field="start_time"))
         return None
-    try:
-        end = _when(e.get("end_time"), tz)
-    except ValueError:
+    if end is not None and end <= start:
         problems.append(
             Problem(
                 file,
-                f"'{shorten(str(e.get('end_time')))}' is not a time",
+                f"the end {end:%Y-%m-%d %H:%M} is not after the start {start:%Y-%m-%d %H:%M}",
                 item=item,
                 field="end_time",
             )
         )
         return None
-    return Occurrence(start, end if end is not None and end > start else None)
+    return Occurrence(start, end)
 
 
 def _lang_text(value: Any, limits: Limits) -> dict[str, str]:
@@ -197,13 +210,13 @@ def _activity(
         problems.append(Problem(file, str(err), item=item, field="info_url"))
     if not texts["name"] and len(problems) == before:
         problems.append(Problem(file, "no name in fi, sv or en", item=item, field="name"))
-    raw_id = str(e.get("id", ""))
+    raw_id = _event_id(e)
     try:
         activity_id = clean_id(raw_id) if raw_id else ""
     except FieldError:
         activity_id = stable_id(source, raw_id)
     if not activity_id:
-        problems.append(Problem(file, "no id", item=item, field="id"))
+        problems.append(Problem(file, "no id (missing, null or not text)", item=item, field="id"))
     if len(problems) > before:
         return None
     cats: list[str] = []

@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from kiosk.catalog.importers.common import (
+    SERIES_YEARS_BACK,
     FieldError,
     Limits,
     ParseResult,
     Problem,
+    check_year,
     clean_id,
     clean_text,
     clean_url,
@@ -46,7 +48,7 @@ KNOWN_LANGUAGES = {"fi", "sv", "en", "se", "ru", "et", "so", "ar", "uk", "fa", "
 
 
 def parse_rows(
-    rows: Iterable[Sequence[str]], *, file: str, source: str, limits: Limits
+    rows: Iterable[Sequence[str]], *, file: str, source: str, limits: Limits, today: date
 ) -> ParseResult:
     """Rows of text cells, the first being the header, into activities and problems."""
     result = ParseResult()
@@ -83,7 +85,7 @@ def parse_rows(
         if extra:
             result.problems.append(Problem(file, "cells beyond the last column", row=number))
             continue
-        activity = _row(values, number, file, source, limits, result.problems)
+        activity = _row(values, number, file, source, limits, today, result.problems)
         if activity is None:
             continue
         if activity.id in seen:
@@ -107,6 +109,7 @@ def _row(
     file: str,
     source: str,
     limits: Limits,
+    today: date,
     problems: list[Problem],
 ) -> Activity | None:
     before = len(problems)
@@ -136,22 +139,27 @@ def _row(
         url = clean_url(cell("url"))
     except FieldError as e:
         problems.append(Problem(file, str(e), row=number, field="url"))
-    valid_from = _date_cell(cell("valid_from"), "valid_from", number, file, problems)
-    valid_until = _date_cell(cell("valid_until"), "valid_until", number, file, problems)
+    # valid_from may lie years back (a club since 2019); every other date is checked
+    # against the window of common.check_year.
+    series_from = today.year - SERIES_YEARS_BACK
+    valid_from = _date_cell(
+        cell("valid_from"), "valid_from", number, file, problems, today, earliest=series_from
+    )
+    valid_until = _date_cell(cell("valid_until"), "valid_until", number, file, problems, today)
     if valid_from and valid_until and valid_until < valid_from:
         problems.append(
             Problem(file, "valid_until is before valid_from", row=number, field="valid_until")
         )
-    dates = _schedule(cell("dates"), None, "dates", number, file, problems)
+    dates = _schedule(cell("dates"), None, "dates", number, file, problems, today)
     if dates.weekly:
         problems.append(
             Problem(file, "weekly times belong in column 'times'", row=number, field="dates")
         )
     first = min((o.start.date() for o in dates.occurrences), default=None)
-    times = _schedule(cell("times"), valid_from or first, "times", number, file, problems)
+    times = _schedule(cell("times"), valid_from or first, "times", number, file, problems, today)
     exceptions: list[date] = []
     for part in filter(None, (p.strip() for p in cell("exceptions").replace(";", ",").split(","))):
-        if (d := _date_cell(part, "exceptions", number, file, problems)) is not None:
+        if (d := _date_cell(part, "exceptions", number, file, problems, today)) is not None:
             exceptions.append(d)
     given_id = cell("id")
     activity_id = ""
@@ -238,22 +246,42 @@ def _languages(value: str, number: int, file: str, problems: list[Problem]) -> t
 
 
 def _date_cell(
-    value: str, name: str, number: int, file: str, problems: list[Problem]
+    value: str,
+    name: str,
+    number: int,
+    file: str,
+    problems: list[Problem],
+    today: date,
+    *,
+    earliest: int | None = None,
 ) -> date | None:
     if not value.strip():
         return None
     try:
-        return parse_date(value)
-    except TimesError as e:
+        found = parse_date(value)
+        check_year(found, today, earliest=earliest)
+        return found
+    except (TimesError, FieldError) as e:
         problems.append(Problem(file, str(e), row=number, field=name))
         return None
 
 
 def _schedule(
-    value: str, anchor: date | None, name: str, number: int, file: str, problems: list[Problem]
+    value: str,
+    anchor: date | None,
+    name: str,
+    number: int,
+    file: str,
+    problems: list[Problem],
+    today: date,
 ) -> Schedule:
     try:
-        return parse_schedule(value, anchor)
-    except TimesError as e:
+        schedule = parse_schedule(value, anchor)
+        for o in schedule.occurrences:
+            check_year(o.start, today)
+            if o.end is not None:
+                check_year(o.end, today)
+        return schedule
+    except (TimesError, FieldError) as e:
         problems.append(Problem(file, str(e), row=number, field=name))
         return Schedule()

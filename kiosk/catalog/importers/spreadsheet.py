@@ -19,7 +19,7 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
-from kiosk.catalog.importers.common import Limits, ParseResult, Problem
+from kiosk.catalog.importers.common import Limits, ParseResult, Problem, describe
 from kiosk.catalog.importers.rows import parse_rows
 
 BOM = b"\xef\xbb\xbf"
@@ -35,7 +35,7 @@ def _too_big(data: bytes, file: str, limits: Limits) -> ParseResult | None:
     return None
 
 
-def parse_csv(data: bytes, *, file: str, source: str, limits: Limits) -> ParseResult:
+def parse_csv(data: bytes, *, file: str, source: str, limits: Limits, today: date) -> ParseResult:
     if (big := _too_big(data, file, limits)) is not None:
         return big
     if data.startswith(BOM):
@@ -70,9 +70,11 @@ def parse_csv(data: bytes, *, file: str, source: str, limits: Limits) -> ParseRe
         try:
             yield from reader
         except csv.Error as e:
-            problems.append(Problem(file, f"not readable as CSV: {e}", line=reader.line_num))
+            problems.append(
+                Problem(file, f"not readable as CSV: {describe(e)}", line=reader.line_num)
+            )
 
-    result = parse_rows(rows(), file=file, source=source, limits=limits)
+    result = parse_rows(rows(), file=file, source=source, limits=limits, today=today)
     if problems:
         return ParseResult(problems=result.problems + problems)
     return result
@@ -101,7 +103,7 @@ def _xlsx_text(value: object) -> str | None:
     return None
 
 
-def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits) -> ParseResult:
+def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: date) -> ParseResult:
     if (big := _too_big(data, file, limits)) is not None:
         return big
     import zipfile
@@ -114,6 +116,8 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits) -> ParseR
         if unpacked > max(limits.max_bytes, len(data)) * MAX_UNPACK_RATIO:
             return ParseResult(problems=[Problem(file, "the workbook unpacks to too much data")])
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except MemoryError:
+        raise
     except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
         return ParseResult(problems=[Problem(file, f"not an XLSX file ({type(e).__name__})")])
     problems: list[Problem] = []
@@ -154,10 +158,12 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits) -> ParseR
                     if r == 1:
                         header = [h.strip().casefold() for h in cells]
                     yield cells
+            except MemoryError:
+                raise
             except Exception as e:  # a corrupt sheet part inside a valid zip
                 problems.append(Problem(file, f"the sheet cannot be read ({type(e).__name__})"))
 
-        result = parse_rows(rows(), file=file, source=source, limits=limits)
+        result = parse_rows(rows(), file=file, source=source, limits=limits, today=today)
     finally:
         wb.close()
     if problems:
