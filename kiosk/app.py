@@ -119,7 +119,7 @@ def create_app(
         from kiosk import selftest
 
         selftest.init_app(app)
-    security.init_app(app)
+    security.init_app(app, settings)
     from kiosk import staff
 
     staff.init_app(app)

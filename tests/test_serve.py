@@ -99,3 +99,21 @@ def test_bad_config_serves_an_error_page_not_a_blank_screen(
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_served_kiosk_answers_only_its_own_host(
+    serve: tuple[Path, int, dict[str, str]],
+) -> None:
+    _, port, env = serve
+    proc = run_kiosk(["serve", "--port", str(port)], env)
+    try:
+        wait_up(port, proc)  # http.client names 127.0.0.1 and the port: answered
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.putrequest("GET", "/", skip_host=True)
+        conn.putheader("Host", f"evil.example:{port}")
+        conn.endheaders()
+        assert conn.getresponse().status == 400
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

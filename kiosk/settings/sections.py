@@ -44,6 +44,12 @@ class WebSection:
     """``[web]``: the local web server and the screens' timing."""
 
     host: str = setting("127.0.0.1", "Address to listen on. Keep 127.0.0.1 on a kiosk.")
+    # setting() turns a list default into a default_factory (RUF009 is moot).
+    allowed_hosts: list[str] = setting(  # noqa: RUF009
+        [],
+        "Names or addresses the kiosk answers to besides 127.0.0.1, localhost, ::1 and host "
+        "(a request naming any other is refused: DNS rebinding). Empty on a kiosk.",
+    )
     heartbeat_file: str = setting(
         "", "File the browser heartbeat is written to (e.g. /run/kiosk/heartbeat). Empty: off."
     )

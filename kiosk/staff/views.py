@@ -6,6 +6,7 @@ Nothing waits on the printer: a test print is queued and the page follows it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from kiosk.store.event_log import LEVELS
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(auth.guard)
 LOG_LIMIT = 200
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @bp.app_template_filter("staff_time")
@@ -102,9 +104,11 @@ def language(code: str) -> ResponseReturnValue:
     """Switch the staff screens' language without counting it as a visitor's choice."""
     if code not in UI_LANGUAGES:
         abort(404)
-    session["lang"] = code
     target = request.args.get("next", "")
-    if not target.startswith("/staff/") or target.startswith("//"):
+    if CONTROL.search(target):
+        abort(400)  # it could not go into a Location header
+    session["lang"] = code
+    if not target.startswith("/staff/") or "\\" in target:
         target = url_for("staff.health")
     return redirect(target)
 

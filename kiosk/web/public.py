@@ -36,6 +36,7 @@ from kiosk.catalog.store import Catalog
 from kiosk.context import services
 from kiosk.i18n import UI_LANGUAGES, current_language
 from kiosk.web import labels
+from kiosk.web.security import plain_next
 
 bp = Blueprint("public", __name__)
 TODAY = Filters(when="today")
@@ -68,11 +69,15 @@ def _catalog() -> Catalog:
 
 
 def _local_path(target: str | None) -> str:
-    """Only a path on this kiosk; anything else returns to the start screen."""
+    """Only a path on this kiosk; anything else returns to the start screen. A
+    control character is a bad request (400): it cannot go into a Location header."""
+    target = plain_next(target)
     if not target:
         return url_for("public.start")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read a backslash as a slash: "/\evil.example" would leave the kiosk.
+    outside = parts.scheme or parts.netloc or target.startswith("//") or "\\" in target
+    if outside or not target.startswith("/"):
         return url_for("public.start")
     return target
 
@@ -172,25 +177,27 @@ def activity(activity_id: str) -> str:
 def set_language(code: str) -> Response:
     if code not in UI_LANGUAGES:
         abort(404)
+    target = _local_path(request.args.get("next"))  # a bad one changes nothing
     session["lang"] = code
     counted = set(session.get("langs_counted", []))
     if code not in counted:
         services().tally.count("ui_language", code)
         session["langs_counted"] = sorted(counted | {code})
-    return redirect(_local_path(request.args.get("next")))  # type: ignore[return-value]
+    return redirect(target)  # type: ignore[return-value]
 
 
 @bp.post("/toggle/<name>")
 def toggle(name: str) -> Response:
     if name not in TOGGLES:
         abort(404)
+    target = _local_path(request.form.get("next"))  # a bad one changes nothing
     session[name] = not session.get(name)
     if session[name]:
         counted = set(session.get("toggles_counted", []))
         if name not in counted:
             services().tally.count("accessibility", name)
             session["toggles_counted"] = sorted(counted | {name})
-    return redirect(_local_path(request.form.get("next")))  # type: ignore[return-value]
+    return redirect(target)  # type: ignore[return-value]
 
 
 @bp.post("/reset")
