@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
 
-PIN = "2468"
+PIN = "246813"
 
 
 class FakeClock:

@@ -14,6 +14,7 @@ from flask import Flask
 from kiosk.app import create_app
 from kiosk.settings import ConfigError, Settings
 from tests.conftest import csrf_token
+from tests.staff_support import PIN, set_pin, try_pin
 
 STAFF_BUTTON, CALL = 17, 23
 
@@ -63,6 +64,26 @@ def test_staff_button_reaches_the_page_as_a_signal(gpio_app: Flask) -> None:
         return "open_staff_pad" in got
 
     assert wait_for(staff_pad_signalled)
+
+
+def test_the_staff_button_opens_a_pad_that_passers_by_locked(gpio_app: Flask) -> None:
+    set_pin(gpio_app)
+    client = gpio_app.test_client()
+    client.get("/lang/en")
+    for _ in range(5):
+        status, page = try_pin(client, "000000")
+    assert status == 403 and "press the staff button to open the PIN pad now" in page
+    pin = pins(gpio_app).pin(STAFF_BUTTON)
+    pin.drive_low()
+    pin.drive_high()
+    events = gpio_app.extensions["kiosk"].events
+
+    def unlocked() -> bool:
+        return any(e.message == "PIN pad unlocked with the staff button" for e in events.recent())
+
+    assert wait_for(unlocked)
+    assert "locked" not in client.get("/staff/pin").get_data(as_text=True)
+    assert try_pin(client, PIN)[0] == 302
 
 
 def test_call_staff_signals_the_desk_and_is_counted(gpio_app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 
 from kiosk.context import Services
 from kiosk.settings import Settings
+from kiosk.staff.pin import SCRYPT, hash_pin
 from tests.conftest import csrf_token
 from tests.staff_support import PIN, FakeClock, set_pin, sign_in, try_pin, use_clock
 
@@ -186,3 +188,39 @@ def test_the_way_in_from_the_start_screen_and_the_staff_button(settings: Setting
         assert "/static/staff.js" in html
     finally:
         app.extensions["kiosk"].close()
+
+
+def test_locks_grow_and_the_pad_says_how_staff_get_in(app: Flask, client: FlaskClient) -> None:
+    clock = FakeClock()
+    use_clock(app, clock)
+    set_pin(app)
+    client.get("/lang/en")
+    lengths = []
+    for _ in range(7):
+        for _ in range(4):
+            try_pin(client, "000000")
+        status, page = try_pin(client, "000000")
+        assert status == 403
+        lengths.append(re.search(r"locked for (\d+ (?:s|min|h))", page).group(1))  # type: ignore[union-attr]
+        assert "a new PIN set with sudo kiosk set-pin opens the PIN pad now" in page
+        clock.advance(app.extensions["staff"]["pins"].locked_for())
+    assert lengths == ["5 min", "15 min", "45 min", "2 h", "7 h", "20 h", "24 h"]
+
+
+def test_a_four_digit_pin_still_opens_and_health_asks_to_change_it(
+    app: Flask, client: FlaskClient, services: Services
+) -> None:
+    pins = app.extensions["staff"]["pins"]
+    salt = bytes(16)
+    record = {"algorithm": "scrypt", **SCRYPT, "salt": salt.hex()}
+    pins.path.write_text(json.dumps({**record, "hash": hash_pin("2468", salt, SCRYPT).hex()}))
+    client.get("/lang/en")
+    assert try_pin(client, "2468")[0] == 302
+    page = client.get("/staff/health").get_data(as_text=True)
+    assert "Set a new one of 6 to 8 digits with sudo kiosk set-pin." in page
+    warnings = services.events.recent(level="warning")
+    assert any("fewer than 6 digits" in e.message for e in warnings)
+    pins.set_pin("24681357")
+    client.post("/reset", data={"csrf_token": csrf_token(client)})
+    assert try_pin(client, "24681357")[0] == 302
+    assert "sudo kiosk set-pin" not in client.get("/staff/health").get_data(as_text=True)

@@ -291,14 +291,16 @@ def standard_pump(
     *,
     on_paper: Callable[[bool], None] | None = None,
     status: Callable[[], tuple[str, bool]] | None = None,
+    on_staff_button: Callable[[], None] | None = None,
     tick_seconds: float = 5.0,
     on_error: ErrorHandler = _log_error,
 ) -> EventPump:
     """The kiosk's wiring of device events, started.
 
-    motion wakes the screen; idle turns it off; the staff button wakes it and
-    opens the PIN pad; the paper sensor calls ``on_paper(low)``; ``status()``
-    returns (printer state, healthy) for the status light.
+    motion wakes the screen; idle turns it off; the staff button calls
+    ``on_staff_button()`` (which lifts a lock of the PIN pad), wakes the screen and
+    opens the pad; the paper sensor calls ``on_paper(low)``; ``status()`` returns
+    (printer state, healthy) for the status light.
     """
     display = devices.display
 
@@ -312,7 +314,9 @@ def standard_pump(
         display.off()
 
     def staff(event: DeviceEvent) -> None:
-        signals.post("open_staff_pad")  # first: a failing display must not hide the pad
+        if on_staff_button is not None:
+            on_staff_button()  # before the pad opens, so that it opens unlocked
+        signals.post("open_staff_pad")  # before waking: a failing display must not hide it
         wake(event)
 
     def tick() -> None:

@@ -66,11 +66,23 @@ def wire(svc: Services) -> DevicePart | None:
     def on_error(kind: str, exc: Exception) -> None:
         svc.events.warning("device", f"{kind}: {exc}")
 
+    def on_staff_button() -> None:
+        # The button is within reach of staff only: it lifts a lock of the PIN pad
+        # that passers-by caused (kiosk.staff.pin). A failure must not keep the pad shut.
+        pad = svc.extra.get("staff_pad")
+        unlock = getattr(pad, "unlock", None)
+        try:
+            if callable(unlock) and unlock():
+                svc.events.info("staff", "PIN pad unlocked with the staff button")
+        except OSError as exc:
+            svc.events.error("staff", f"the staff button could not unlock the PIN pad: {exc}")
+
     pump = standard_pump(
         devices,
         signals,
         on_paper=on_paper,
         status=printer_status,
+        on_staff_button=on_staff_button,
         on_error=on_error,
     )
     return DevicePart(devices, signals, pump, factory)

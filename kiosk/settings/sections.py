@@ -84,7 +84,19 @@ class StaffSection:
         5, "Wrong PINs in a row before the PIN pad locks.", minimum=1, maximum=20
     )
     lock_seconds: int = setting(
-        300, "Seconds the PIN pad stays locked after too many wrong PINs.", minimum=1
+        300,
+        "Seconds the PIN pad stays locked the first time too many wrong PINs are typed.",
+        minimum=1,
+    )
+    lock_growth: int = setting(
+        3,
+        "Each further lock lasts this many times longer than the one before, until the "
+        "right PIN is typed (1: every lock as long as the first).",
+        minimum=1,
+        maximum=10,
+    )
+    lock_max_seconds: int = setting(
+        86400, "Longest lock of the PIN pad, in seconds.", minimum=1, maximum=7 * 86400
     )
     session_minutes: int = setting(
         2, "Minutes without a touch before a staff visit ends.", minimum=1, maximum=60

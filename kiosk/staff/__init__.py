@@ -26,12 +26,14 @@ def init_app(app: Flask) -> None:
 
     svc: Services = app.extensions["kiosk"]
     section = svc.settings.staff
-    app.extensions["staff"] = {
-        "pins": PinStore(
-            Path(app.config["DATA_DIR"]),
-            max_attempts=section.max_attempts,
-            lock_seconds=section.lock_seconds,
-        ),
-        "started": time.time(),
-    }
+    pins = PinStore(
+        Path(app.config["DATA_DIR"]),
+        max_attempts=section.max_attempts,
+        lock_seconds=section.lock_seconds,
+        lock_growth=section.lock_growth,
+        lock_max_seconds=section.lock_max_seconds,
+    )
+    app.extensions["staff"] = {"pins": pins, "started": time.time()}
+    # The staff button (kiosk.devices.wiring) lifts a lock of the pad through this.
+    svc.extra["staff_pad"] = pins
     app.register_blueprint(views.bp)

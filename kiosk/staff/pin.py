@@ -4,6 +4,15 @@ Only the hash, its salt and the scrypt parameters are kept (``staff_pin.json``,
 mode 0600); the PIN itself is never written anywhere. Wrong PINs in a row are
 counted in ``staff_pin_lock.json`` so that switching the kiosk off and on does
 not reset the lock. The clock is injected so tests need not wait.
+
+After ``max_attempts`` wrong PINs in a row the pad locks for ``lock_seconds``;
+each further lock lasts ``lock_growth`` times longer, up to ``lock_max_seconds``
+(5 min, 15 min, 45 min, ... a day), until the right PIN or a new one. With the
+defaults that is 30 guesses on the first day and 5 a day after, where a fixed
+5-minute lock allowed 1,440 a day. The staff button lifts a lock (staff can get
+in when a passer-by has locked the pad) without lowering the next one, and
+``kiosk set-pin`` clears everything. New PINs have 6 to 8 digits; a 4-digit PIN
+set before that still opens the pad, and the sign-in says to change it.
 """
 
 from __future__ import annotations
@@ -22,7 +31,9 @@ from typing import Any
 
 PIN_FILE = "staff_pin.json"
 LOCK_FILE = "staff_pin_lock.json"
-MIN_DIGITS, MAX_DIGITS = 4, 8
+MIN_DIGITS, MAX_DIGITS = 6, 8
+# Locks grow no further than this many steps (the last step is lock_max_seconds anyway).
+MAX_STEPS = 40
 # scrypt cost: about 16 MiB and some tens of milliseconds on a Raspberry Pi.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
@@ -73,6 +84,7 @@ class Attempt:
     locked_for: int = 0  # seconds the pad stays locked (0: not locked)
     just_locked: bool = False  # this try caused the lock
     no_pin: bool = False
+    short: bool = False  # the right PIN, but shorter than a new PIN may be: change it
 
 
 class PinStore:
@@ -82,12 +94,16 @@ class PinStore:
         *,
         max_attempts: int = 5,
         lock_seconds: int = 300,
+        lock_growth: int = 3,
+        lock_max_seconds: int = 86400,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = data_dir / PIN_FILE
         self.lock_path = data_dir / LOCK_FILE
         self.max_attempts = max_attempts
         self.lock_seconds = lock_seconds
+        self.lock_growth = lock_growth
+        self.lock_max_seconds = lock_max_seconds
         self.clock = clock
         self._lock = threading.Lock()
 
@@ -105,7 +121,7 @@ class PinStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             _write_private(self.path, record)
-            _write_private(self.lock_path, {"failures": 0, "locked_until": 0})
+            self._save(failures=0, locked_until=0, locks=0)
 
     def is_set(self) -> bool:
         return self._record() is not None
@@ -120,6 +136,11 @@ class PinStore:
         return record
 
     # --- trying ----------------------------------------------------------------------
+    def lock_length(self, lock: int) -> int:
+        """Seconds of the ``lock``-th lock in a row (1 is the first)."""
+        steps = min(max(lock, 1) - 1, MAX_STEPS)
+        return int(min(self.lock_max_seconds, self.lock_seconds * self.lock_growth**steps))
+
     def locked_for(self) -> int:
         """Seconds left of a lock (0 when the pad is open)."""
         left = self._lock_state()["locked_until"] - self.clock()
@@ -132,18 +153,36 @@ class PinStore:
         with self._lock:
             state = self._lock_state()
             now = self.clock()
+            locks = int(state["locks"])
             if state["locked_until"] > now:
                 return Attempt(ok=False, locked_for=int(state["locked_until"] - now + 0.999))
             if _matches(pin, record):
-                _write_private(self.lock_path, {"failures": 0, "locked_until": 0})
-                return Attempt(ok=True)
+                self._save(failures=0, locked_until=0, locks=0)
+                return Attempt(ok=True, short=len(pin) < MIN_DIGITS)
             failures = int(state["failures"]) + 1
             if failures >= self.max_attempts:
-                until = now + self.lock_seconds
-                _write_private(self.lock_path, {"failures": 0, "locked_until": until})
-                return Attempt(ok=False, locked_for=self.lock_seconds, just_locked=True)
-            _write_private(self.lock_path, {"failures": failures, "locked_until": 0})
+                seconds = self.lock_length(locks + 1)
+                self._save(failures=0, locked_until=now + seconds, locks=locks + 1)
+                return Attempt(ok=False, locked_for=seconds, just_locked=True)
+            self._save(failures=failures, locked_until=0, locks=locks)
             return Attempt(ok=False)
+
+    def unlock(self) -> bool:
+        """Lift a lock now (the staff button); True when the pad was locked.
+
+        The count of locks stays: a passer-by who then goes on guessing meets the
+        next, longer lock. Only the right PIN or a new PIN starts over.
+        """
+        with self._lock:
+            state = self._lock_state()
+            was_locked = state["locked_until"] > self.clock()
+            self._save(failures=0, locked_until=0, locks=int(state["locks"]))
+        return was_locked
+
+    def _save(self, *, failures: int, locked_until: float, locks: int) -> None:
+        _write_private(
+            self.lock_path, {"failures": failures, "locked_until": locked_until, "locks": locks}
+        )
 
     def _lock_state(self) -> dict[str, float]:
         try:
@@ -151,9 +190,11 @@ class PinStore:
             return {
                 "failures": float(raw.get("failures", 0)),
                 "locked_until": float(raw.get("locked_until", 0)),
+                # A lock file from before growing locks has no count: its lock was the first.
+                "locks": float(raw.get("locks", 1 if raw.get("locked_until") else 0)),
             }
         except (OSError, ValueError, AttributeError, TypeError):
-            return {"failures": 0.0, "locked_until": 0.0}
+            return {"failures": 0.0, "locked_until": 0.0, "locks": 0.0}
 
 
 def _matches(pin: str, record: dict[str, Any]) -> bool:

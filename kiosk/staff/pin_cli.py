@@ -1,4 +1,8 @@
-"""``kiosk set-pin``: set the staff PIN (asked twice, or one line on stdin with --stdin)."""
+"""``kiosk set-pin``: set the staff PIN (asked twice, or one line on stdin with --stdin).
+
+Setting a PIN also opens a locked PIN pad and starts its count of locks over: the
+way in for staff when passers-by have locked the pad and there is no staff button.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from kiosk.settings import Settings, resolve_data_dir
-from kiosk.staff.pin import PinError, PinStore, check_format
+from kiosk.staff.pin import MAX_DIGITS, MIN_DIGITS, PinError, PinStore, check_format
 
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "set-pin", help="Set the PIN of the staff screens (4-8 digits)."
+        "set-pin",
+        help=f"Set the PIN of the staff screens ({MIN_DIGITS}-{MAX_DIGITS} digits); "
+        "this also opens a locked PIN pad.",
     )
     parser.add_argument(
         "--stdin", action="store_true", help="read the PIN from one line of standard input"
@@ -27,7 +33,7 @@ def read_pin(
 ) -> str:
     if use_stdin:
         return check_format((stdin or sys.stdin).readline().strip())
-    first = check_format(ask("New staff PIN (4-8 digits): "))
+    first = check_format(ask(f"New staff PIN ({MIN_DIGITS}-{MAX_DIGITS} digits): "))
     if ask("The same PIN again: ") != first:
         raise PinError("the two PINs differ")
     return first
@@ -44,5 +50,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     store = PinStore(resolve_data_dir(settings))
     store.set_pin(pin)
-    print(f"Staff PIN set ({store.path}).")
+    print(f"Staff PIN set ({store.path}); the PIN pad is open.")
     return 0

@@ -30,6 +30,7 @@ from kiosk.printing.queue import PrintQueue
 from kiosk.staff import auth
 from kiosk.staff import health as health_info
 from kiosk.staff import usage as usage_info
+from kiosk.staff.pin import MIN_DIGITS
 from kiosk.store.event_log import LEVELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -64,7 +65,11 @@ def pad() -> ResponseReturnValue:
         return redirect(url_for("staff.health"))
     pins = auth.pins()
     return render_template(
-        "staff/pad.html", pin_set=pins.is_set(), locked_for=pins.locked_for(), wrong=False
+        "staff/pad.html",
+        pin_set=pins.is_set(),
+        locked_for=pins.locked_for(),
+        wrong=False,
+        staff_button=_has_staff_button(),
     )
 
 
@@ -76,11 +81,18 @@ def login() -> ResponseReturnValue:
     if attempt.ok:
         auth.sign_in()
         svc.events.info("staff", "staff signed in with the PIN")
+        session["pin_short"] = attempt.short
+        if attempt.short:
+            svc.events.warning(
+                "staff",
+                f"the staff PIN has fewer than {MIN_DIGITS} digits: "
+                "set a new one with sudo kiosk set-pin",
+            )
         return redirect(url_for("staff.health"))
     if attempt.just_locked:
         svc.events.warning(
             "staff",
-            f"PIN pad locked for {pins.lock_seconds} s after {pins.max_attempts} wrong PINs",
+            f"PIN pad locked for {attempt.locked_for} s after {pins.max_attempts} wrong PINs",
         )
     status = 403 if attempt.locked_for else 200
     return render_template(
@@ -88,7 +100,13 @@ def login() -> ResponseReturnValue:
         pin_set=not attempt.no_pin,
         locked_for=attempt.locked_for,
         wrong=not attempt.no_pin and not attempt.locked_for,
+        staff_button=_has_staff_button(),
     ), status
+
+
+def _has_staff_button() -> bool:
+    gpio = services().settings.gpio
+    return gpio.enabled and gpio.staff_button_pin is not None
 
 
 @bp.post("/done")
@@ -129,6 +147,8 @@ def health() -> ResponseReturnValue:
         ),
         job_url=url_for("staff.print_job", job_id=job_id) if job_id else "",
         restocked=request.args.get("restocked") == "1",
+        pin_short=bool(session.get("pin_short")),
+        pin_digits=MIN_DIGITS,
     )
 
 

@@ -13,7 +13,7 @@ from kiosk.context import Services
 from tests.browser.conftest import SCREENSHOTS, LiveKiosk, axe_violations, make_live, new_page
 
 pytestmark = pytest.mark.browser
-PIN = "2468"
+PIN = "246813"
 
 
 def seed_usage(svc: Services) -> None:
