@@ -9,6 +9,8 @@ Fault modes (``fault`` may be changed while running):
 * ``paper_out`` / ``cover_open``: offline with that cause; received jobs are lost;
 * ``paper_near_end``: prints, and says so;
 * ``silent``: never answers a status query (a printer switched off);
+* ``silent_after_slip``: answers until it has printed a whole slip, then never
+  again (a printer that goes quiet right after the job);
 * ``slow``: consumes bytes at ``slow_baud`` (8N1), like a real line;
 * ``disconnect``: after ``disconnect_after`` bytes of a job the pty is closed,
   as when the cable is pulled mid-slip.
@@ -35,7 +37,16 @@ from hardware.escpos_decode import Decoder, Element, as_text
 from hardware.slip_png import write_png
 
 log = logging.getLogger(__name__)
-FAULTS = ("none", "paper_out", "paper_near_end", "cover_open", "silent", "slow", "disconnect")
+FAULTS = (
+    "none",
+    "paper_out",
+    "paper_near_end",
+    "cover_open",
+    "silent",
+    "silent_after_slip",
+    "slow",
+    "disconnect",
+)
 
 
 class PrinterEmulator:
@@ -165,7 +176,8 @@ class PrinterEmulator:
             self.first_byte_at = now
         for element in self._decoder.feed(chunk):
             if element.kind == "status":
-                if self.fault != "silent":
+                quiet = self.fault == "silent" or (self.fault == "silent_after_slip" and self.slips)
+                if not quiet:
                     with contextlib.suppress(OSError):
                         os.write(self._master, bytes([self.status_byte(int(element.value))]))
                 continue

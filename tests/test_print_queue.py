@@ -136,6 +136,53 @@ def test_failure_midway_is_not_retried_and_the_port_is_reopened(
     assert printer.opens == opens + 1 and len(printer.jobs) == 1
 
 
+class QuietAfterPrinter(FakePrinter):
+    """Answers before a job, then reports ``after`` (silence: OFFLINE) once it has one."""
+
+    def __init__(self, after: PrinterState) -> None:
+        super().__init__()
+        self.after = after
+
+    def status(self) -> PrinterState:
+        return self.after if self.jobs else PrinterState.READY
+
+
+@pytest.mark.parametrize(
+    "after", [PrinterState.OFFLINE, PrinterState.PAPER_OUT, PrinterState.UNKNOWN]
+)
+def test_a_slip_written_in_full_is_printed_whatever_follows(after: PrinterState) -> None:
+    printer = QuietAfterPrinter(after)
+    q, tally, events = make_queue(printer)
+    q.start()
+    try:
+        first = wait_finished(q, q.submit(WALK.id, "fi"))
+        assert (first.state, first.reason) == ("done", None)  # never "print it again"
+        assert len(printer.jobs) == 1 and q.paper().used_mm > 0
+        counts = today_counts(tally)
+        assert counts["activity_prints"] == {WALK.id: 1} and counts["printer"] == {"ok": 1}
+        warning = next(e for e in events.recent(level="warning") if e.kind == "printer")
+        assert f"then the printer was {after.value}" in warning.message
+        assert "check that it came out" in warning.message
+        # The printer is not ready now: the next job does not start.
+        second = wait_finished(q, q.submit(WALK.id, "sv"))
+        if after is PrinterState.UNKNOWN:
+            assert second.state == "done"  # a printer that cannot tell is tried
+        else:
+            assert second.state == "failed" and len(printer.jobs) == 1
+    finally:
+        q.stop()
+
+
+def test_a_printer_that_never_tells_is_not_warned_about(
+    fake: tuple[PrintQueue, FakePrinter, Tally, EventLog],
+) -> None:
+    q, printer, _, events = fake
+    printer.state = PrinterState.UNKNOWN
+    for lang in ("fi", "sv"):
+        assert wait_finished(q, q.submit(WALK.id, lang)).state == "done"
+    assert [e for e in events.recent(level="warning") if e.kind == "printer"] == []
+
+
 def test_unknown_activity_and_test_print(
     fake: tuple[PrintQueue, FakePrinter, Tally, EventLog],
 ) -> None:
@@ -171,32 +218,45 @@ def emulated(tmp_path: Path) -> Iterator[tuple[PrintQueue, PrinterEmulator, Path
     emu.stop()
 
 
+# (fault, job state, reason, whole slips on paper). A cable pulled mid-job fails
+# the write when the cut comes first; when the whole job had already left the
+# kiosk, it cannot be told from a printer that went quiet after printing: every
+# byte was written, so it counts as printed, with a warning. Either is right.
 @pytest.mark.parametrize(
-    ("fault", "state", "reason"),
+    ("fault", "state", "reason", "slips"),
     [
-        ("paper_out", "failed", "paper_out"),
-        ("cover_open", "failed", "cover_open"),
-        ("silent", "failed", "offline"),
-        ("disconnect", "failed", "offline"),
-        ("paper_near_end", "done", None),
-        ("slow", "done", None),
+        ("paper_out", "failed", "paper_out", 0),
+        ("cover_open", "failed", "cover_open", 0),
+        ("silent", "failed", "offline", 0),
+        ("silent_after_slip", "done", None, 1),
+        ("disconnect", "failed or done", None, 0),
+        ("paper_near_end", "done", None, 1),
+        ("slow", "done", None, 1),
     ],
 )
 def test_each_emulated_fault_then_recovery(
-    emulated: tuple[PrintQueue, PrinterEmulator, Path], fault: str, state: str, reason: str | None
+    emulated: tuple[PrintQueue, PrinterEmulator, Path],
+    fault: str,
+    state: str,
+    reason: str | None,
+    slips: int,
 ) -> None:
     q, emu, link = emulated
     emu.fault = fault
     job = wait_finished(q, q.submit(WALK.id, "fi"))
-    assert (job.state, job.reason) == (state, reason)
-    assert len(emu.slips) == (1 if state == "done" else 0)
+    if state == "failed or done":
+        assert (job.state, job.reason) in (("failed", "offline"), ("done", None))
+    else:
+        assert (job.state, job.reason) == (state, reason)
+    assert len(emu.slips) == slips
     if fault == "disconnect":  # plugged back in: a new device behind the same path
         emu = PrinterEmulator(link=link).start()
     emu.fault = "none"
     try:
         again = wait_finished(q, q.submit(WALK.id, "sv"))
         assert again.state == "done"
-        assert emu.wait_for_slips(2 if state == "done" else 1)
+        # (a new emulator after a disconnect starts without slips)
+        assert emu.wait_for_slips(1 if fault == "disconnect" else slips + 1)
         qr = [e.value for slip in emu.slips for e in slip if e.kind == "qr"]
         assert qr == [WALK.url] * len(emu.slips)  # nothing printed twice
     finally:

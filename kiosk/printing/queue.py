@@ -5,10 +5,14 @@ printing, done, failed + reason). Before writing, the worker asks the printer
 for its status and does not print when the paper is out, the cover is open or
 the printer does not answer. A job that fails midway is *not* retried: the
 visitor may already hold half a slip, and a retry could print a second one;
-the screen shows the QR code instead. After a write error the port is closed
-and reopened for the next job, so unplugging and replugging needs no restart.
-A second tap on the same activity while its slip is queued or printing gets the
-same job (no double slips from a double tap).
+the screen shows the QR code instead. A job whose bytes were all written counts
+as printed, whatever the printer says (or does not say) afterwards: the paper
+is what counts, and calling it failed would invite a second slip. A fault or
+silence after it is logged as a warning and stops the next job before it starts.
+After a write error the port is closed and reopened for the next job, so
+unplugging and replugging needs no restart. A second tap on the same activity
+while its slip is queued or printing gets the same job (no double slips from a
+double tap).
 
 Paper use is an estimate (lines x line height + QR + tear feed) summed in the
 ``meta`` table since the last restock, for the staff screen.
@@ -228,7 +232,7 @@ class PrintQueue:
                 profile=self.settings.printer.profile,
                 qr_mode=self.settings.printer.qr,
             )
-            self._send(data)
+            after = self._send(data)
         except _Failed as failed:
             self._outcome(job, failed.reason, str(failed))
             self._set(job_id, state="failed", reason=failed.reason)
@@ -240,6 +244,12 @@ class PrintQueue:
         # Bookkeeping first: whoever sees "done" also sees the counts and the paper.
         self._add_paper(length_mm(ops, self.settings.printer.width_mm))
         self._outcome(job, None, "")
+        if after is not None:
+            self.events.warning(
+                "printer",
+                f"a slip was sent in full, then the printer was {after.value}: "
+                "counted as printed; check that it came out",
+            )
         self._set(job_id, state="done")
 
     def _refresh(self, job: Job) -> None:
@@ -265,21 +275,34 @@ class PrintQueue:
             activity, lang=job.lang, width_mm=width, meeting_point_name=name, today=now
         )
 
-    def _send(self, data: bytes) -> None:
+    def _send(self, data: bytes) -> PrinterState | None:
+        """Write one job; the printer's state after it when that is not a good one."""
         try:
             self.printer.open()
         except PrinterError as exc:
             self.state = PrinterState.OFFLINE
             raise _Failed("offline", str(exc)) from exc
-        self._check(self.printer.status(), "before printing")
+        before = self.printer.status()
+        self._check(before, "before printing")
         try:
             self.printer.write(data)
         except PrinterError as exc:
             self.printer.close()  # reopened on the next job (unplug and replug)
             self.state = PrinterState.OFFLINE
             raise _Failed("offline", str(exc)) from exc
-        # Silence or a fault right after the job: the slip is likely incomplete.
-        self._check(self.printer.status(), "during printing")
+        # Every byte went out: the slip is printed as far as anyone can tell. Silence
+        # or a fault now is the printer's next problem, not this slip's.
+        try:
+            after = self.printer.status()
+        except Exception:  # a transport that fails to ask: the state is unknown
+            after = PrinterState.UNKNOWN
+        self.state = after
+        if after is PrinterState.OFFLINE:
+            self.printer.close()
+        # UNKNOWN is normal for a transport that never tells; worth a word only when
+        # the same printer answered a moment ago.
+        went_quiet = after is PrinterState.UNKNOWN and before is not PrinterState.UNKNOWN
+        return after if went_quiet or not after.can_print else None
 
     def _check(self, state: PrinterState, when: str) -> None:
         self.state = state

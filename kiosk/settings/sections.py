@@ -273,6 +273,7 @@ class PrinterSection:
             "paper_near_end",
             "cover_open",
             "silent",
+            "silent_after_slip",
             "slow",
             "disconnect",
         ),
