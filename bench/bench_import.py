@@ -1,10 +1,27 @@
-"""Time and peak memory to parse and apply 5,000 activities in each import format.
+"""Import of 5,000 activities in each format: parse time, the import process's peak,
+and how much the web server grows.
 
-    .venv/bin/python bench/bench_import.py [N]
+    .venv/bin/python bench/bench_import.py [N] [--in-process]
 
-Files are generated in a temporary directory; the database is a temporary file
-(WAL, synchronous=FULL, as on the kiosk). Peak memory is tracemalloc's peak of
-Python allocations during parse + apply. Prints a table; asserts nothing.
+Files are generated in a temporary directory. For each format it prints:
+
+* ``parse s``: parsing alone, in this process (no tracemalloc, which slows Python
+  code several-fold);
+* ``child MB``, ``child +MB`` and ``child cpu s``: the peak resident memory of the
+  import process (kiosk.catalog.isolated) that reads and parses the file, the same
+  above its baseline (the import process reading a one-activity file of the same
+  format: the interpreter and the format's libraries), and its processor time;
+* ``server +MB peak`` and ``server +MB after``: a fresh process standing in for the
+  web server (``create_app`` on a temporary data directory, a catalogue loaded)
+  imports the file the way the staff screen and the feed refresh do, and reports
+  its peak and lasting resident memory above its own baseline. The database is a
+  temporary file (WAL, synchronous=FULL, as on the kiosk).
+
+``--in-process`` makes the server stand-in parse in its own process instead, the way
+the kiosk did before imports had a process of their own: the "before" figure. It
+uses only ``load_source`` and ``apply``, so it also runs against an older checkout
+(``PYTHONPATH=<checkout> python bench/bench_import.py --in-process``).
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -12,19 +29,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
-
-from kiosk.catalog.apply import apply
-from kiosk.catalog.importers import Limits, parse
-from kiosk.settings import Settings
-from kiosk.store.db import Store
 
 DAYS = ("ma", "ti", "ke", "to", "pe", "la", "su")
 HEADER = [
@@ -40,6 +52,8 @@ HEADER = [
     "times",
     "valid_from",
 ]
+TODAY = date(2026, 9, 1)
+BIG_FILES_MB = 100  # [catalog] max_file_mb for the bench, so 5,000 rows always fit
 
 
 def rows(n: int) -> list[list[str]]:
@@ -121,48 +135,110 @@ def make_json(n: int) -> bytes:
     return json.dumps(pages).encode()
 
 
-def run_once(name: str, data: bytes, limits: Limits, db_path: Path) -> tuple[float, float]:
-    store = Store(db_path)
-    t0 = time.perf_counter()
-    result = parse(data, name=name, source=name, limits=limits, today=date(2026, 9, 1))
-    t1 = time.perf_counter()
-    p = apply(store, name, result)
-    t2 = time.perf_counter()
-    store.close()
+FORMATS = {"csv": make_csv, "xlsx": make_xlsx, "ics": make_ics, "json": make_json}
+
+
+def resident_kb() -> tuple[int, int]:
+    """(current, peak) resident memory of this process in kB, from /proc."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0])
+    return found["VmRSS"], found["VmHWM"]
+
+
+def server_run(path: Path, data_dir: Path, in_process: bool) -> dict[str, float]:
+    """The web server stand-in: import one file as the staff screen does, in this process."""
+    from kiosk.app import create_app
+    from kiosk.catalog.apply import apply
+    from kiosk.catalog.import_cli import load_source
+    from kiosk.settings import Settings
+
+    settings = Settings().replace(
+        kiosk={"data_dir": str(data_dir)}, catalog={"max_file_mb": BIG_FILES_MB}
+    )
+    app = create_app(settings)
+    svc = app.extensions["kiosk"]
+    # Start the peak over from here (Linux: "5" resets VmHWM to the current size).
+    Path("/proc/self/clear_refs").write_text("5")
+    base, _ = resident_kb()
+    started = time.perf_counter()
+    if in_process:
+        name, result = load_source(str(path), settings, today=TODAY)
+    else:
+        from kiosk.catalog.isolated import run_isolated
+
+        outcome = run_isolated(str(path), settings, today=TODAY)
+        name, result = outcome.name, outcome.result
+    p = apply(svc.store, name, result)
+    svc.catalog.reload()
+    seconds = time.perf_counter() - started
+    now, peak = resident_kb()
+    svc.close()
     if p.errors:
-        raise SystemExit(f"{name}: {p.errors[0]}")
-    return t1 - t0, t2 - t1
+        raise SystemExit(f"{path.name}: {p.errors[0]}")
+    return {"seconds": seconds, "peak_mb": (peak - base) / 1024, "after_mb": (now - base) / 1024}
 
 
-def measure(name: str, data: bytes, limits: Limits, tmp: Path) -> tuple[float, float, int]:
-    """Times from a run without tracemalloc (it slows Python code several-fold), then
-    the peak from a second run with it, each into a fresh database."""
-    parse_s, apply_s = run_once(name, data, limits, tmp / f"{name}-time.db")
-    tracemalloc.start()
-    run_once(name, data, limits, tmp / f"{name}-memory.db")
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return parse_s, apply_s, peak
+def in_this_process(path: Path) -> float:
+    from kiosk.catalog.importers import Limits, parse
+    from kiosk.settings import Settings
+
+    limits = Limits.from_settings(Settings().replace(catalog={"max_file_mb": BIG_FILES_MB}))
+    started = time.perf_counter()
+    result = parse(path.read_bytes(), name=path.name, source=path.name, limits=limits, today=TODAY)
+    seconds = time.perf_counter() - started
+    if result.problems:
+        raise SystemExit(f"{path.name}: {result.problems[0]}")
+    return seconds
+
+
+def child_figures(path: Path) -> tuple[float, float]:
+    from kiosk.catalog.isolated import run_isolated
+    from kiosk.settings import Settings
+
+    settings = Settings().replace(catalog={"max_file_mb": BIG_FILES_MB})
+    outcome = run_isolated(str(path), settings, today=TODAY)
+    if outcome.result.problems:
+        raise SystemExit(f"{path.name}: {outcome.result.problems[0]}")
+    return outcome.peak_kb / 1024, outcome.cpu_seconds
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    limits = Limits(**{**Limits.from_settings(Settings()).__dict__, "max_bytes": 100 * 2**20})
-    print(f"{n} activities per format\n")
-    print(f"{'format':<8} {'file KB':>8} {'parse s':>8} {'apply s':>8} {'peak MB':>8}")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--server-run" in sys.argv:
+        path, data_dir = Path(args[0]), Path(args[1])
+        print(json.dumps(server_run(path, data_dir, "--in-process" in sys.argv)))
+        return
+    n = int(args[0]) if args else 5000
+    in_process = "--in-process" in sys.argv
+    where = "in the server's own process (before)" if in_process else "in the import process"
+    print(f"{n} activities per format; the server stand-in parses {where}\n")
+    head = f"{'format':<7} {'file KB':>8} {'parse s':>8}"
+    if not in_process:
+        head += f" {'child MB':>9} {'child +MB':>10} {'child cpu s':>12}"
+    print(head + f" {'import s':>9} {'server +MB peak':>16} {'server +MB after':>17}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in (
-            ("bench.csv", make_csv),
-            ("bench.xlsx", make_xlsx),
-            ("bench.ics", make_ics),
-            ("bench.json", make_json),
-        ):
-            data = make(n)
-            (Path(tmp) / name).write_bytes(data)
-            parse_s, apply_s, peak = measure(name, data, limits, Path(tmp))
+        for fmt, make in FORMATS.items():
+            path = Path(tmp) / f"bench.{fmt}"
+            path.write_bytes(make(n))
+            line = f"{fmt:<7} {path.stat().st_size / 1024:>8.0f} {in_this_process(path):>8.2f}"
+            if not in_process:
+                one = Path(tmp) / f"one.{fmt}"
+                one.write_bytes(make(1))
+                baseline_mb, _ = child_figures(one)
+                peak_mb, cpu = child_figures(path)
+                line += f" {peak_mb:>9.1f} {peak_mb - baseline_mb:>10.1f} {cpu:>12.2f}"
+            command = [sys.executable, __file__, "--server-run", str(path), f"{tmp}/{fmt}-data"]
+            if in_process:
+                command.append("--in-process")
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            server = json.loads(done.stdout.strip().splitlines()[-1])
             print(
-                f"{name[6:]:<8} {len(data) / 1024:>8.0f} {parse_s:>8.2f} {apply_s:>8.2f} "
-                f"{peak / 2**20:>8.1f}"
+                f"{line} {server['seconds']:>9.2f} {server['peak_mb']:>16.1f} "
+                f"{server['after_mb']:>17.1f}",
+                flush=True,
             )
 
 
