@@ -182,3 +182,14 @@ def test_escpos_import_leaves_no_log_handler_or_temp_dir(tmp_path: Path) -> None
     env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     assert [p.name for p in tmp_path.iterdir()] == [f"kiosk-escpos-{os.getuid()}"]
+
+
+def test_a_failure_without_text_is_named_by_its_kind(tmp_path: Path) -> None:
+    from hardware.printer.base import why
+
+    assert why(TimeoutError()) == "TimeoutError"
+    assert why(OSError(5, "Input/output error")) == "[Errno 5] Input/output error"
+    printer = FilePrinter(str(tmp_path / "no-such-folder" / "lp0"))
+    with pytest.raises(PrinterError) as failed:
+        printer.open()
+    assert not str(failed.value).rstrip().endswith(":")

@@ -40,6 +40,13 @@ class PrinterError(Exception):
     """The printer could not be opened or written to (unplugged, timeout, refused)."""
 
 
+def why(exc: BaseException) -> str:
+    """An exception as words for a message: its text, or its kind when it has none
+    (a timeout from some transports has no text, and "failed: " says nothing)."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
 class Printer(Protocol):
     def open(self) -> None: ...
 

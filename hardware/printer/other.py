@@ -16,7 +16,7 @@ import socket
 from pathlib import Path
 from typing import IO, Any
 
-from hardware.printer.base import DLE_EOT, PrinterError, PrinterState, state_from_replies
+from hardware.printer.base import DLE_EOT, PrinterError, PrinterState, state_from_replies, why
 from hardware.printer.escpos_import import escpos_printer
 
 
@@ -36,7 +36,7 @@ class UsbPrinter:
             dev.open()
         except Exception as exc:  # pyusb and escpos raise many unrelated types
             raise PrinterError(
-                f"cannot open USB printer {self.vendor:04x}:{self.product:04x}: {exc}"
+                f"cannot open USB printer {self.vendor:04x}:{self.product:04x}: {why(exc)}"
             ) from exc
         self._dev = dev
 
@@ -52,7 +52,7 @@ class UsbPrinter:
         try:
             self._dev._raw(data)
         except Exception as exc:
-            raise PrinterError(f"USB write failed: {exc}") from exc
+            raise PrinterError(f"USB write failed: {why(exc)}") from exc
 
     def _query(self, n: int) -> int | None:
         self._dev._raw(DLE_EOT + bytes([n]))
@@ -86,7 +86,7 @@ class NetworkPrinter:
         try:
             self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except OSError as exc:
-            raise PrinterError(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
+            raise PrinterError(f"cannot connect to {self.host}:{self.port}: {why(exc)}") from exc
 
     def close(self) -> None:
         sock, self._sock = self._sock, None
@@ -101,7 +101,7 @@ class NetworkPrinter:
             self._sock.settimeout(self.timeout)
             self._sock.sendall(data)
         except OSError as exc:
-            raise PrinterError(f"send to {self.host}:{self.port} failed: {exc}") from exc
+            raise PrinterError(f"send to {self.host}:{self.port} failed: {why(exc)}") from exc
 
     def _query(self, sock: socket.socket, n: int) -> int | None:
         sock.settimeout(self.status_timeout)
@@ -139,7 +139,7 @@ class FilePrinter:
             try:
                 self._file = self.path.open("ab")
             except OSError as exc:
-                raise PrinterError(f"cannot open {self.path}: {exc}") from exc
+                raise PrinterError(f"cannot open {self.path}: {why(exc)}") from exc
 
     def close(self) -> None:
         f, self._file = self._file, None
@@ -154,7 +154,7 @@ class FilePrinter:
             self._file.write(data)
             self._file.flush()
         except OSError as exc:
-            raise PrinterError(f"write to {self.path} failed: {exc}") from exc
+            raise PrinterError(f"write to {self.path} failed: {why(exc)}") from exc
 
     def status(self) -> PrinterState:
         return PrinterState.UNKNOWN

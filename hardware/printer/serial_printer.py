@@ -17,7 +17,7 @@ import time
 
 import serial
 
-from hardware.printer.base import DLE_EOT, PrinterError, PrinterState, state_from_replies
+from hardware.printer.base import DLE_EOT, PrinterError, PrinterState, state_from_replies, why
 
 # termios.error (not an OSError) comes from tcdrain() when the other end is gone.
 _PORT_ERRORS = (serial.SerialException, OSError, termios.error)
@@ -65,7 +65,7 @@ class SerialPrinter:
                 exclusive=True,
             )
         except (serial.SerialException, OSError, ValueError) as exc:
-            raise PrinterError(f"cannot open {self.device}: {exc}") from exc
+            raise PrinterError(f"cannot open {self.device}: {why(exc)}") from exc
 
     def close(self) -> None:
         port, self._port = self._port, None
@@ -85,7 +85,7 @@ class SerialPrinter:
             port.write(data)
             port.flush()
         except _PORT_ERRORS as exc:
-            raise PrinterError(f"write to {self.device} failed: {exc}") from exc
+            raise PrinterError(f"write to {self.device} failed: {why(exc)}") from exc
         self._drained_at = time.monotonic() + wire_seconds(len(data), self.baud)
 
     def query(self, n: int) -> int | None:
@@ -101,7 +101,7 @@ class SerialPrinter:
             while not reply and time.monotonic() < deadline - self.status_timeout:
                 reply = port.read(1)
         except _PORT_ERRORS as exc:
-            raise PrinterError(f"status query on {self.device} failed: {exc}") from exc
+            raise PrinterError(f"status query on {self.device} failed: {why(exc)}") from exc
         return reply[0] if reply else None
 
     def status(self) -> PrinterState:

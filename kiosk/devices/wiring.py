@@ -63,8 +63,11 @@ def wire(svc: Services) -> DevicePart | None:
         else:
             svc.events.info("paper", "paper sensor ok")
 
+    def why(exc: Exception) -> str:
+        return str(exc) or type(exc).__name__  # never "kind: " with nothing after it
+
     def on_error(kind: str, exc: Exception) -> None:
-        svc.events.warning("device", f"{kind}: {exc}")
+        svc.events.warning("device", f"{kind}: {why(exc)}")
 
     def on_staff_button() -> None:
         # The button is within reach of staff only: it lifts a lock of the PIN pad
@@ -75,7 +78,7 @@ def wire(svc: Services) -> DevicePart | None:
             if callable(unlock) and unlock():
                 svc.events.info("staff", "PIN pad unlocked with the staff button")
         except OSError as exc:
-            svc.events.error("staff", f"the staff button could not unlock the PIN pad: {exc}")
+            svc.events.error("staff", f"the staff button could not unlock the PIN pad: {why(exc)}")
 
     pump = standard_pump(
         devices,
