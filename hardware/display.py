@@ -5,7 +5,10 @@ Two real ways, chosen by ``[display] kind``:
 * ``wlr-randr``: an HDMI screen under the cage compositor. ``wlr-randr --output
   HDMI-A-1 --off`` makes the output stop sending a signal and most screens go to
   standby. It must reach cage's Wayland socket, so the kiosk service needs
-  ``WAYLAND_DISPLAY`` and ``XDG_RUNTIME_DIR`` of the cage session. wlr-randr has no
+  ``WAYLAND_DISPLAY`` and ``XDG_RUNTIME_DIR`` of the cage session (on the appliance
+  cage keeps its socket in /run/kiosk-browser, outside the /run/user that the web
+  unit's ProtectHome hides; both units set the two variables). ``rotation`` turns the
+  output (``--transform``) each time it is switched on. wlr-randr has no
   cheap "is it on?" query we trust, so ``is_on`` is the last state we set.
 * ``backlight``: the official DSI touch screen. Its sysfs ``bl_power`` file takes
   0 (on) or 4 (off, FB_BLANK_POWERDOWN); the udev rule in docs/hardware.md lets
@@ -55,17 +58,20 @@ class WlrRandr:
         runner: Runner = subprocess.run,
         timeout: float = 5.0,
         command: str = "wlr-randr",
+        rotation: int = 0,
     ) -> None:
         if not output:
             raise ValueError("display.output: the wlr-randr output name is empty (e.g. HDMI-A-1)")
         self.output = output
+        # An output switched back on may come back unturned: the turn goes with --on.
+        self._on_args = ["--on"] + (["--transform", str(rotation)] if rotation else [])
         self._runner = runner
         self._timeout = timeout
         self._command = command
         self._on = True  # the screen is on when the kiosk starts
 
-    def _run(self, switch: str) -> None:
-        argv: Sequence[str] = [self._command, "--output", self.output, switch]
+    def _run(self, *switch: str) -> None:
+        argv: Sequence[str] = [self._command, "--output", self.output, *switch]
         try:
             result = self._runner(
                 argv, capture_output=True, text=True, timeout=self._timeout, check=False
@@ -81,7 +87,7 @@ class WlrRandr:
             raise DisplayError(f"{' '.join(argv)}: {why}")
 
     def on(self) -> None:
-        self._run("--on")
+        self._run(*self._on_args)
         self._on = True
 
     def off(self) -> None:
@@ -165,7 +171,12 @@ class NoDisplay:
 
 
 def make_display(
-    kind: str, *, output: str = "", backlight_path: str = "", runner: Runner | None = None
+    kind: str,
+    *,
+    output: str = "",
+    backlight_path: str = "",
+    rotation: int = 0,
+    runner: Runner | None = None,
 ) -> DisplayPower:
     """The display control named by ``[display] kind``."""
     if kind == "none":
@@ -173,7 +184,7 @@ def make_display(
     if kind == "fake":
         return FakeDisplay()
     if kind == "wlr-randr":
-        return WlrRandr(output, runner=runner or subprocess.run)
+        return WlrRandr(output, runner=runner or subprocess.run, rotation=rotation)
     if kind == "backlight":
         return Backlight(backlight_path)
     raise ValueError(f"display.kind = {kind!r}: expected none, wlr-randr, backlight or fake")

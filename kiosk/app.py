@@ -44,11 +44,15 @@ def create_app(
     """
     settings = settings or Settings()
     config_error = config_error or read_config_error()
-    try:
-        parse_hours(settings.staff.present_hours)
-    except ValueError as exc:
-        if config_error is None:
-            raise ConfigError(f"{settings.source}: setting 'staff.present_hours': {exc}") from None
+    for name, text in (
+        ("staff.present_hours", settings.staff.present_hours),
+        ("display.on_hours", settings.display.on_hours),
+    ):
+        try:
+            parse_hours(text)
+        except ValueError as exc:
+            if config_error is None:
+                raise ConfigError(f"{settings.source}: setting '{name}': {exc}") from None
 
     app = Flask(
         __name__,
@@ -103,8 +107,10 @@ def create_app(
     from kiosk.printing.wiring import create_print_queue
     from kiosk.web import public
 
-    # One worker thread owns the printer; requests only enqueue.
-    create_print_queue(svc, data_dir).start()
+    # One worker thread owns the printer; requests only enqueue. A kiosk without a
+    # printer has no queue, so its screens offer no print button.
+    if settings.printer.kind != "none":
+        create_print_queue(svc, data_dir).start()
     if settings.catalog.feed_url and not memory:
         from kiosk.catalog.import_cli import FeedRefresher
 

@@ -142,6 +142,11 @@ def staff_open(hours_text: str, now: datetime) -> bool:
     return _open_at(parse_hours(hours_text), now)
 
 
+def within_hours(hours_text: str, now: datetime) -> bool:
+    """Whether ``now`` falls in the hours of ``hours_text``; an empty text is always."""
+    return not hours_text.strip() or _open_at(parse_hours(hours_text), now)
+
+
 def next_opening(hours_text: str, now: datetime) -> datetime | None:
     """When staff are next present: ``now`` if they are, None if never.
 

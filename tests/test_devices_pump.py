@@ -259,3 +259,33 @@ def test_display_failure_is_reported_not_fatal(factory: Any) -> None:
     pump.stop()
     assert errors[:2] == ["start", "idle"]
     devices.close()  # logs the failing display, does not raise
+
+
+def test_outside_the_screens_hours_motion_leaves_it_off(factory: Any) -> None:
+    events: EventQueue = queue.Queue()
+    display = FakeDisplay()
+    devices = Devices(events, display, CallStaff(None, 10))
+    signals = ScreenSignals()
+    open_now = {"value": False}
+    pump = standard_pump(
+        devices, signals, screen_allowed=lambda: open_now["value"], tick_seconds=0.02
+    )
+    try:
+        # Started at night: the screen is turned off, and motion does not wake it.
+        assert wait_until(lambda: display.calls[:1] == ["off"])
+        emit(events, "motion")
+        emit(events, "staff_button")
+        # The staff button still lights it (staff may come in early).
+        assert wait_until(lambda: "open_staff_pad" in signals.pop_for_page())
+        assert display.calls == ["off", "on"]
+        display.off()
+        # The hours begin: the screen comes on by itself, once.
+        open_now["value"] = True
+        assert wait_until(lambda: display.is_on)
+        emit(events, "motion")
+        assert wait_until(lambda: display.calls.count("on") == 2)
+        # They end: off again.
+        open_now["value"] = False
+        assert wait_until(lambda: not display.is_on)
+    finally:
+        pump.stop()

@@ -117,3 +117,14 @@ def test_make_display_by_kind(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"display\.kind"):
         make_display("hdmi")
+
+
+def test_wlr_randr_turns_the_output_each_time_it_is_switched_on() -> None:
+    runner = FakeRunner()
+    screen = WlrRandr("DSI-1", runner=runner, rotation=90)
+    screen.off()
+    screen.on()
+    assert runner.calls == [
+        ["wlr-randr", "--output", "DSI-1", "--off"],
+        ["wlr-randr", "--output", "DSI-1", "--on", "--transform", "90"],
+    ]

@@ -94,3 +94,22 @@ def test_without_a_print_queue_the_answer_is_503() -> None:
     client = app.test_client()
     assert client.post(f"/activities/{WALK.id}/print").status_code == 503
     assert client.get("/print/p1").status_code == 503
+
+
+def test_a_kiosk_without_a_printer_offers_no_print(tmp_path: Path) -> None:
+    from kiosk.app import create_app
+
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")}, printer={"kind": "none"}
+    )
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        html = client.get("/activities/demo-001").get_data(as_text=True)
+        assert "Print slip" not in html and "Take your slip" not in html
+        assert "There is no printer here." in html
+        assert "print_queue" not in app.extensions["kiosk"].extra
+        # Nothing to print with: the print route is not there to be counted.
+        assert client.post("/activities/demo-001/print").status_code in (400, 404)
+    finally:
+        app.extensions["kiosk"].close()

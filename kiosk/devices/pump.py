@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from hardware.display import DisplayError, DisplayPower, make_display
@@ -166,7 +166,11 @@ def build_devices(
     """
     events: EventQueue = queue.Queue()
     screen = make_display(
-        display.kind, output=display.output, backlight_path=display.backlight_path, runner=runner
+        display.kind,
+        output=display.output,
+        backlight_path=display.backlight_path,
+        rotation=display.rotation,
+        runner=runner,
     )
     if not gpio.enabled:
         return Devices(events, screen, CallStaff(None, gpio.call_staff_seconds))
@@ -292,6 +296,7 @@ def standard_pump(
     on_paper: Callable[[bool], None] | None = None,
     status: Callable[[], tuple[str, bool]] | None = None,
     on_staff_button: Callable[[], None] | None = None,
+    screen_allowed: Callable[[], bool] = lambda: True,
     tick_seconds: float = 5.0,
     on_error: ErrorHandler = _log_error,
 ) -> EventPump:
@@ -300,7 +305,9 @@ def standard_pump(
     motion wakes the screen; idle turns it off; the staff button calls
     ``on_staff_button()`` (which lifts a lock of the PIN pad), wakes the screen and
     opens the pad; the paper sensor calls ``on_paper(low)``; ``status()`` returns
-    (printer state, healthy) for the status light.
+    (printer state, healthy) for the status light. Outside the screen's hours
+    (``screen_allowed()`` false) the screen is turned off and motion leaves it off;
+    the staff button still wakes it.
     """
     display = devices.display
 
@@ -308,6 +315,10 @@ def standard_pump(
         signals.post("wake")
         if not display.is_on:
             display.on()
+
+    def motion(event: DeviceEvent) -> None:
+        if screen_allowed():
+            wake(event)
 
     def sleep(_: DeviceEvent) -> None:
         signals.post("sleep")
@@ -319,14 +330,29 @@ def standard_pump(
         signals.post("open_staff_pad")  # before waking: a failing display must not hide it
         wake(event)
 
+    allowed_before = [screen_allowed()]
+
     def tick() -> None:
+        allowed = screen_allowed()
+        if allowed != allowed_before[0]:
+            # The screen's hours begin or end: switch once, at the edge, so that the
+            # staff button can still light the screen at night.
+            allowed_before[0] = allowed
+            (wake if allowed else sleep)(DeviceEvent("hours", datetime.now(UTC)))
         if status is not None:
             devices.show_status(*status())
 
+    def start(event: DeviceEvent) -> None:
+        # The screen may have been left off by a previous run: switch it on once,
+        # unless it is outside its hours.
+        if allowed_before[0]:
+            display.on()
+        else:
+            sleep(event)
+
     pump = EventPump(devices.events, tick=tick, tick_seconds=tick_seconds, on_error=on_error)
-    # The screen may have been left off by a previous run: switch it on once.
-    pump.on("start", lambda _: display.on())
-    pump.on("motion", wake)
+    pump.on("start", start)
+    pump.on("motion", motion)
     pump.on("idle", sleep)
     pump.on("staff_button", staff)
     if on_paper is not None:

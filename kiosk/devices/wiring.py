@@ -8,9 +8,12 @@ polling :class:`~kiosk.devices.pump.ScreenSignals` through ``GET /signals``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from kiosk.context import Services
+from kiosk.hours import within_hours
 
 if TYPE_CHECKING:
     from kiosk.devices.pump import Devices, EventPump, ScreenSignals
@@ -38,7 +41,9 @@ class DevicePart:
 def wire(svc: Services) -> DevicePart | None:
     """Open the configured devices and start the pump; None when GPIO is off."""
     settings = svc.settings
-    if not settings.gpio.enabled:
+    # Screen hours need the pump even on a kiosk without GPIO devices.
+    hours = settings.display.on_hours if settings.display.kind != "none" else ""
+    if not settings.gpio.enabled and not hours.strip():
         return None
     # gpiozero takes a noticeable part of a Pi's start-up: import it only when used.
     from hardware.gpio import make_pin_factory
@@ -80,12 +85,18 @@ def wire(svc: Services) -> DevicePart | None:
         except OSError as exc:
             svc.events.error("staff", f"the staff button could not unlock the PIN pad: {why(exc)}")
 
+    zone = ZoneInfo(settings.kiosk.timezone)
+
+    def screen_allowed() -> bool:
+        return within_hours(hours, datetime.now(zone).replace(tzinfo=None))
+
     pump = standard_pump(
         devices,
         signals,
         on_paper=on_paper,
         status=printer_status,
         on_staff_button=on_staff_button,
+        screen_allowed=screen_allowed,
         on_error=on_error,
     )
     return DevicePart(devices, signals, pump, factory)

@@ -55,8 +55,8 @@ def run(
             return 1
         print(f"Wrote {len(data)} bytes to {args.to}.")
         return 0
-    if section.kind == "fake":
-        print("The printer kind is 'fake' (no printer); use --to FILE.", file=sys.stderr)
+    if section.kind in ("fake", "none"):
+        print(f"The printer kind is {section.kind!r} (no printer); use --to FILE.", file=sys.stderr)
         return 1
     try:
         printer = open_printer(section)

@@ -30,6 +30,8 @@ def open_printer(section: PrinterSection, *, device: str | None = None) -> Print
     """The adapter for ``section.kind``; ``device`` overrides the serial device
     (the emulator's pty path for kind ``emulator``)."""
     kind = section.kind
+    if kind == "none":
+        raise ConfigError("printer kind 'none': this kiosk has no printer")
     if kind == "fake":
         return FakePrinter()
     if kind in ("serial", "emulator"):

@@ -116,6 +116,22 @@ class CatalogSection:
     refresh_minutes: int = setting(
         60, "Minutes between refreshes from feed_url.", minimum=5, maximum=1440
     )
+    feed_addresses: list[str] = setting(  # noqa: RUF009
+        [],
+        "IP addresses or networks (CIDR) of the feed's server: on the appliance the refresh "
+        "may connect to these and nothing else. kiosk-provision fills it in from feed_url.",
+    )
+    refresh_in_app: bool = setting(
+        True,
+        "Refresh feed_url inside 'kiosk serve'. Off on the appliance, where kiosk-feed.timer "
+        "runs 'kiosk refresh-catalogue' in a process that may reach only feed_addresses.",
+    )
+    import_file: str = setting(
+        "",
+        "A catalogue file imported by 'kiosk refresh-catalogue' whenever its content changes, "
+        "e.g. /boot/firmware/catalogue.csv (copied onto the card by kiosk-provision). "
+        "Empty: none.",
+    )
     allow_url_import: bool = setting(False, "Allow 'kiosk import https://...' from the network.")
     max_file_mb: int = setting(
         5, "Largest import file or feed, in megabytes.", minimum=1, maximum=100
@@ -224,8 +240,9 @@ class PrinterSection:
 
     kind: str = setting(
         "fake",
-        "Printer adapter: fake, emulator, serial, usb, network or file.",
-        choices=("fake", "emulator", "serial", "usb", "network", "file"),
+        "Printer adapter: none (no printer: no print button, the QR code instead), fake, "
+        "emulator, serial, usb, network or file.",
+        choices=("none", "fake", "emulator", "serial", "usb", "network", "file"),
     )
     device: str = setting("/dev/serial0", "Serial device of a serial printer.")
     baud: int = setting(
@@ -351,6 +368,18 @@ class DisplaySection:
     backlight_path: str = setting(
         "/sys/class/backlight/*/bl_power",
         "The backlight's bl_power file; a * takes the first match.",
+    )
+    rotation: int = setting(
+        0,
+        "Turn the picture by this many degrees (0, 90, 180 or 270), e.g. to use a screen "
+        "upright or the Touch Display 2 (portrait by nature) sideways.",
+        choices=(0, 90, 180, 270),
+    )
+    on_hours: str = setting(
+        "",
+        "When the screen may be on, e.g. 'ma-pe 8-20; la 9-16' (the format of "
+        "staff.present_hours); outside them it is off and motion does not wake it. "
+        "Empty: always. Needs a kind other than none.",
     )
 
 
