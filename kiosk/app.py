@@ -111,7 +111,8 @@ def create_app(
     # printer has no queue, so its screens offer no print button.
     if settings.printer.kind != "none":
         create_print_queue(svc, data_dir).start()
-    if settings.catalog.feed_url and not memory:
+    # On the appliance the web app has no network: kiosk-feed.timer refreshes instead.
+    if settings.catalog.feed_url and settings.catalog.refresh_in_app and not memory:
         from kiosk.catalog.import_cli import FeedRefresher
 
         refresher = FeedRefresher(settings, store, events)

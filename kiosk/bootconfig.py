@@ -7,7 +7,11 @@ NetworkManager. It
    off the FAT partition into ``<data dir>/keys/kiosk.key`` (mode 0600, owner
    ``kiosk``), so the secret lives on the card's FAT only until the first boot;
 2. validates ``kiosk.toml`` with :func:`kiosk.settings.load`;
-3. writes the Wi-Fi profile for NetworkManager and the time zone link.
+3. writes the Wi-Fi profile for NetworkManager and the time zone link;
+4. writes the units' drop-ins that follow from the settings (:func:`unit_dropins`):
+   the addresses the feed refresh and a network printer may reach, the feed's
+   refresh interval, the backlight file the web app may write, the screen's turn
+   for the browser; then asks systemd to read them (``daemon-reload``).
 
 Quirks:
 
@@ -17,7 +21,10 @@ Quirks:
   file is removed again once the configuration is good.
 * With ``--dry-run`` nothing is written and a bad configuration exits 1, which
   makes the same command a checker for coordinators.
-* ``--root`` points /etc somewhere else (an image tree, a test directory).
+* ``--root`` points /etc (and /run, /sys for the drop-ins) somewhere else (an
+  image tree, a test directory).
+* The drop-ins go to ``/run/systemd/system/<unit>.d/``: made afresh at every boot
+  from ``kiosk.toml``, like everything else here, and gone with a setting.
 * The module is run as ``python -m kiosk.bootconfig`` by the unit, so it does
   not depend on the main command loading a possibly broken configuration.
 """
@@ -25,6 +32,8 @@ Quirks:
 from __future__ import annotations
 
 import argparse
+import glob
+import ipaddress
 import os
 import pwd
 import subprocess
@@ -49,6 +58,16 @@ KEY_PATH = Path("keys") / "kiosk.key"
 CONFIG_ERROR_FILE = Path("/run/kiosk/config-error.txt")
 WIFI_PROFILE = Path("etc/NetworkManager/system-connections/kiosk-wifi.nmconnection")
 SERVICE_USER = "kiosk"
+DROPIN_DIR = Path("run/systemd/system")
+DROPIN_NAME = "50-kiosk-settings.conf"
+# Every unit whose drop-in may be written; a unit missing from unit_dropins() has its
+# old drop-in removed.
+DROPIN_UNITS = (
+    "kiosk-web.service",
+    "kiosk-feed.service",
+    "kiosk-feed.timer",
+    "kiosk-browser.service",
+)
 
 Runner = Callable[[Sequence[str]], None]
 
@@ -192,6 +211,23 @@ class BootConfig:
             os.replace(tmp, link)
         self._write(self.root / "etc/timezone", name + "\n", 0o644)
 
+    def apply_units(self, settings: Settings) -> None:
+        texts, problems = unit_dropins(settings, self.root)
+        self.errors.extend(problems)
+        changed = False
+        for unit in DROPIN_UNITS:
+            path = self.root / DROPIN_DIR / f"{unit}.d" / DROPIN_NAME
+            text = texts.get(unit)
+            if text is None:
+                changed = changed or path.exists()
+                self._remove(path)
+            elif not path.is_file() or path.read_text(encoding="utf-8") != text:
+                changed = True
+                self._write(path, text, 0o644)
+        if changed and self.root == Path("/") and not self.dry_run:
+            self.actions.append("systemctl daemon-reload")
+            self.runner(["systemctl", "daemon-reload"])
+
     def report_errors(self) -> None:
         if self.errors:
             text = "Configuration error:\n" + "\n".join(self.errors) + "\n"
@@ -213,8 +249,86 @@ class BootConfig:
         if settings is not None:
             self._step("Wi-Fi", lambda: self.apply_wifi(settings))
             self._step("time zone", lambda: self.apply_timezone(settings))
+            self._step("units", lambda: self.apply_units(settings))
         self._step("error message", self.report_errors)
         return not self.errors
+
+
+def _address(value: str) -> str | None:
+    """An IP address or network in the form IPAddressAllow= takes, or None."""
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        return None
+
+
+def _dropin(section: str, lines: list[str]) -> str:
+    head = "# Written at boot by kiosk-config.service from kiosk.toml; do not edit.\n"
+    return head + f"[{section}]\n" + "".join(line + "\n" for line in lines)
+
+
+def unit_dropins(settings: Settings, root: Path = Path("/")) -> tuple[dict[str, str], list[str]]:
+    """The drop-ins (unit name -> text) the settings call for, and their problems.
+
+    The units themselves deny every IP address but localhost (IPAddressDeny=any);
+    these lines add exactly the ones the settings name, to exactly the process that
+    needs them: the feed's server to kiosk-feed.service, a network printer to
+    kiosk-web.service. IPAddressAllow= takes addresses, not names, so names are
+    refused here with a message rather than resolved at boot (before the network).
+    """
+    texts: dict[str, str] = {}
+    problems: list[str] = []
+    web: list[str] = []
+    printer = settings.printer
+    if printer.kind == "network" and printer.host:
+        allowed = _address(printer.host)
+        if allowed is None:
+            problems.append(
+                f"setting 'printer.host' = {printer.host!r}: give the printer's IP address "
+                "(e.g. 192.168.1.50); the kiosk lets its web app reach exactly that address"
+            )
+        else:
+            web.append(f"IPAddressAllow={allowed}")
+    display = settings.display
+    if display.kind == "backlight":
+        pattern = str(root / display.backlight_path.lstrip("/"))
+        found = sorted(glob.glob(pattern))
+        if found:
+            # ProtectKernelTunables= leaves /sys read-only; the one file it writes is
+            # opened up (its real path: the /sys/class link is not a mount point).
+            real = Path(os.path.realpath(found[0]))
+            web.append(f"ReadWritePaths=/{real.relative_to(root.resolve())}")
+        else:
+            print(f"warning: display.backlight_path: no file matches {pattern}", file=sys.stderr)
+    if web:
+        texts["kiosk-web.service"] = _dropin("Service", web)
+    catalog = settings.catalog
+    feed: list[str] = []
+    for value in catalog.feed_addresses:
+        allowed = _address(value)
+        if allowed is None:
+            problems.append(
+                f"setting 'catalog.feed_addresses': {value!r} is not an IP address or "
+                "network (e.g. 203.0.113.7 or 203.0.113.0/24)"
+            )
+        else:
+            feed.append(f"IPAddressAllow={allowed}")
+    if catalog.feed_url and not feed:
+        # Not an error page for the whole kiosk: the refresh fails and says why in the log.
+        print(
+            "warning: catalog.feed_addresses is empty: the feed refresh may reach no server",
+            file=sys.stderr,
+        )
+    if feed:
+        texts["kiosk-feed.service"] = _dropin("Service", feed)
+    # An empty assignment first: the drop-in replaces the unit's interval, not adds one.
+    interval = f"OnUnitActiveSec={catalog.refresh_minutes}min"
+    texts["kiosk-feed.timer"] = _dropin("Timer", ["OnUnitActiveSec=", interval])
+    if display.rotation:
+        texts["kiosk-browser.service"] = _dropin(
+            "Service", [f"Environment=KIOSK_ROTATION={display.rotation}"]
+        )
+    return texts, problems
 
 
 def nmconnection(ssid: str, password: str) -> str:

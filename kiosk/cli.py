@@ -121,6 +121,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     events = EventLog(data_dir / "log" / "events.jsonl", level=settings.log.level)
     try:
         # A running kiosk picks the new catalogue up within a few seconds.
+        if args.command == "refresh-catalogue":
+            return import_cli.run_refresh(args, settings, store, events)
         return import_cli.run(args, settings, store, events)
     finally:
         events.close()
@@ -163,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.catalog import import_cli
 
     import_cli.add_parser(sub)
+    import_cli.add_refresh_parser(sub)
     sub.choices["import"].set_defaults(handler=_import)
+    sub.choices["refresh-catalogue"].set_defaults(handler=_import)
     sub.choices["print-slip"].set_defaults(handler=_print_slip)
     from kiosk.staff import pin_cli
 

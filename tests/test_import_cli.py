@@ -204,3 +204,41 @@ def test_a_renamed_file_can_keep_its_source(tmp_path: Path) -> None:
     assert len(ids(store)) == 3
     sources = {r["source"] for r in store.db()["activities"].rows}
     assert sources == {"toiminta.csv"}
+
+
+def test_refresh_imports_the_card_file_once_per_content(tmp_path: Path) -> None:
+    from kiosk.catalog.import_cli import refresh_catalogue
+
+    card_file = tmp_path / "catalogue.csv"
+    card_file.write_bytes((DATA / "kohtaamispaikka-bom.csv").read_bytes())
+    settings = Settings().replace(catalog={"import_file": str(card_file)})
+    store, events = Store(None), EventLog(None)
+    nothing = in_process(FakeFeed({}))
+    said: list[str] = []
+    assert refresh_catalogue(settings, store, events, load=nothing, out=said.append)
+    first = ids(store)
+    assert len(first) == 3 and any("added" in line for line in said)
+    # The same file again (every boot, every hour): nothing is imported again.
+    said.clear()
+    assert refresh_catalogue(settings, store, events, load=nothing, out=said.append)
+    assert said == [f"{card_file}: already imported"]
+    # A coordinator puts a new file on the card: it replaces the old one's activities.
+    rows = (DATA / "kohtaamispaikka-bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    card_file.write_text("\n".join(rows[:2]) + "\n", encoding="utf-8")
+    assert refresh_catalogue(settings, store, events, load=nothing, out=said.append)
+    assert len(ids(store)) == 1 and ids(store) < first
+
+
+def test_refresh_names_the_allow_list_when_the_sandbox_refuses_the_feed() -> None:
+    from kiosk.catalog.import_cli import refresh_catalogue
+
+    refused = PermissionError(1, "Operation not permitted")
+    settings = Settings().replace(catalog={"feed_url": FEED})
+    store, events = Store(None), EventLog(None)
+    said: list[str] = []
+    ok = refresh_catalogue(
+        settings, store, events, load=in_process(FakeFeed({FEED: refused})), out=said.append
+    )
+    assert not ok and "not refreshed" in said[-1]
+    warning = events.recent()[0].message
+    assert "Operation not permitted" in warning and "[catalog] feed_addresses" in warning

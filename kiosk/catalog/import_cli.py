@@ -15,6 +15,7 @@ catalogue as it was; the failure goes to the event log.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -35,16 +36,20 @@ __all__ = [
     "FetchError",
     "Loader",
     "add_parser",
+    "add_refresh_parser",
     "fetch_url",
     "import_source",
     "list_importable_files",
     "load_source",
     "print_preview",
+    "refresh_catalogue",
     "run",
+    "run_refresh",
 ]
 
 # load(source, settings, source_name) -> (source name, parse result); never raises.
 Loader = Callable[[str, Settings, str | None], tuple[str, ParseResult]]
+IMPORT_FILE_KEY = "catalog_import_file_sha256"
 MAX_DEPTH = 4  # folders below a root: /media/<user>/<stick>/<folder>/<folder>
 MAX_LISTED = 200
 
@@ -170,6 +175,11 @@ class FeedRefresher:
             return None
         if p.errors:
             first = str(p.errors[0])[:200]
+            if refused_by_allow_list(str(p.errors[0])):
+                first += (
+                    "; the kiosk's network allow-list refused the connection: the feed "
+                    "server's addresses must be in [catalog] feed_addresses"
+                )
             self.events.warning(
                 "import", f"feed refresh failed, catalogue kept ({len(p.errors)} errors): {first}"
             )
@@ -193,3 +203,80 @@ class FeedRefresher:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+
+def refused_by_allow_list(message: str) -> bool:
+    """A connection the sandbox's IP filter refused: connect() fails with EPERM."""
+    return "Errno 1]" in message or "Operation not permitted" in message
+
+
+def refresh_catalogue(
+    settings: Settings,
+    store: Store,
+    events: EventLog,
+    *,
+    load: Loader = load_isolated,
+    out: Callable[[str], None] = print,
+) -> bool:
+    """``[catalog] import_file`` when its content is new, then ``feed_url``; True when
+    nothing failed. What ``kiosk refresh-catalogue`` (kiosk-feed.service) does."""
+    ok = True
+    path = settings.catalog.import_file
+    if path:
+        ok = _import_file_once(Path(path), settings, store, events, load, out) and ok
+    if settings.catalog.feed_url:
+        p = FeedRefresher(settings, store, events, load=load).refresh_once()
+        if p is None or p.errors:
+            out(f"feed {settings.catalog.feed_url}: not refreshed (see the event log)")
+            ok = False
+        else:
+            out(f"feed {settings.catalog.feed_url}: {p.summary()}")
+    if not path and not settings.catalog.feed_url:
+        out("no [catalog] import_file or feed_url: nothing to refresh")
+    return ok
+
+
+def _import_file_once(
+    path: Path,
+    settings: Settings,
+    store: Store,
+    events: EventLog,
+    load: Loader,
+    out: Callable[[str], None],
+) -> bool:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        out(f"{path}: no such file; nothing imported")
+        return True  # removed from the card on purpose: the catalogue stays
+    except OSError as e:
+        events.warning("import", f"{path} cannot be read: {e.strerror}")
+        out(f"{path}: cannot be read: {e.strerror}")
+        return False
+    row = store.db().execute("SELECT value FROM meta WHERE key = ?", [IMPORT_FILE_KEY]).fetchone()
+    if row is not None and row[0] == digest:
+        out(f"{path}: already imported")
+        return True
+    p = import_source(str(path), settings, store, events, load=load)
+    print_preview(p, dry_run=False, out=out)
+    if p.errors:
+        return False
+    with store.write() as db:
+        db.table("meta").upsert({"key": IMPORT_FILE_KEY, "value": digest}, pk="key")
+    return True
+
+
+def add_refresh_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "refresh-catalogue",
+        help="import [catalog] import_file if it changed and refresh feed_url "
+        "(run by kiosk-feed.timer)",
+    )
+    parser.set_defaults(handler=run_refresh)
+
+
+def run_refresh(
+    args: argparse.Namespace, settings: Settings, store: Store, events: EventLog
+) -> int:
+    """``kiosk refresh-catalogue``: 0 when all went well or there was nothing to do."""
+    return 0 if refresh_catalogue(settings, store, events) else 1
