@@ -125,21 +125,43 @@ def copy_stream(src: BinaryIO, dst: BinaryIO, progress: Progress) -> None:
         progress(len(chunk))
 
 
-def decompress(source: Path, out: BinaryIO, progress: Progress) -> None:
-    """Stream an .xz image into out; progress counts compressed bytes read."""
+def decompress(source: Path, out: BinaryIO, progress: Progress, *, sparse: bool = False) -> None:
+    """Stream an .xz image into out; progress counts compressed bytes read. ``sparse``
+    leaves holes for zeros (a file, not a card)."""
     with source.open("rb") as raw:
         last = 0
+        size = 0
         try:
             with lzma.LZMAFile(raw) as xz:
                 while chunk := xz.read(CHUNK):
-                    out.write(chunk)
+                    size += len(chunk)
+                    if sparse and chunk.count(0) == len(chunk):
+                        out.seek(len(chunk), os.SEEK_CUR)
+                    else:
+                        out.write(chunk)
                     pos = raw.tell()
                     progress(pos - last)
                     last = pos
+                if sparse:
+                    out.truncate(size)
         except lzma.LZMAError as exc:
             raise ImageError(f"{source}: broken .xz file: {exc}") from None
 
 
+def copy_sparse(src: BinaryIO, dst: BinaryIO, progress: Progress) -> None:
+    """Like :func:`copy_stream`, but runs of zeros become holes: a card image is
+    mostly empty space and takes only what is written on disk."""
+    size = 0
+    while chunk := src.read(CHUNK):
+        size += len(chunk)
+        if chunk.count(0) == len(chunk):
+            dst.seek(len(chunk), os.SEEK_CUR)
+        else:
+            dst.write(chunk)
+        progress(len(chunk))
+    dst.truncate(size)
+
+
 def copy_image(source: Path, target: Path, progress: Progress) -> None:
     with source.open("rb") as src, target.open("wb") as dst:
-        copy_stream(src, dst, progress)
+        copy_sparse(src, dst, progress)

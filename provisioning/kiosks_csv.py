@@ -5,30 +5,41 @@ Columns (only ``id`` and ``name`` are required; a missing column means "default"
     id, name, place, region, wifi_ssid, wifi_password, wifi_country, hub_url,
     timezone, language, printer_model, printer_port, printer_baud,
     printer_width_mm, printer_kind, key_id, gpio_pir, gpio_staff_button,
-    gpio_status_led, gpio_paper_low, gpio_call_staff
+    gpio_status_led, gpio_paper_low, gpio_call_staff, feed_url, feed_addresses,
+    catalogue_file, selftest, display_kind, rotation, screen_hours, staff_hours
 
 Quirks:
 
 * Lines starting with ``#`` are comments, so the example file documents itself
   and is still valid input. Blank lines are skipped.
+* Commas and semicolons both separate columns: Finnish and Swedish Excel save
+  "CSV UTF-8" with semicolons (the list separator of the locale) and a byte-order
+  mark. The separator is read from the header line (:func:`separator`) and named
+  in messages, so a sheet that is read wrong says why.
 * Errors name the line number of the file and the column, and every error of the
   file is collected, so a coordinator fixes the sheet in one round.
 * An unknown column is an error: a typo such as ``wifi_sid`` would otherwise
   silently provision kiosks without Wi-Fi.
 * The printer kind follows from the port unless ``printer_kind`` is given:
   ``/dev/usb/lp*`` is file (the kernel's printer device), other ``/dev/...``
-  serial, ``host:port`` network.
+  serial, ``host:port`` network, no port none (no print button).
+* A network printer and the feed's server are reached by IP address: the
+  appliance's sandboxes allow addresses, not names (docs/appliance.md).
 """
 
 from __future__ import annotations
 
 import csv
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.catalog.importers import SUPPORTED_EXTENSIONS
+from kiosk.hours import parse_hours
 
 REQUIRED = ("id", "name")
 GPIO_COLUMNS = (
@@ -56,13 +67,28 @@ COLUMNS = (
     "printer_kind",
     "key_id",
     *GPIO_COLUMNS,
+    "feed_url",
+    "feed_addresses",
+    "catalogue_file",
+    "selftest",
+    "display_kind",
+    "rotation",
+    "screen_hours",
+    "staff_hours",
 )
 KIOSK_ID = re.compile(r"^k-\d{6}$")
 KEY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 LANGUAGES = ("fi", "sv", "en")
 BAUDS = (9600, 19200, 38400, 57600, 115200)
 WIDTHS = (58, 80)
-PRINTER_KINDS = ("serial", "usb", "network", "file", "fake")
+PRINTER_KINDS = ("none", "serial", "usb", "network", "file", "fake")
+DISPLAY_KINDS = ("none", "wlr-randr", "backlight")
+ROTATIONS = (0, 90, 180, 270)
+YES = {"yes", "y", "true", "1", "on", "kyllä", "k", "ja", "x"}
+NO = {"no", "n", "false", "0", "off", "ei", "e", "nej"}
+# The Pi's own UART (GPIO 14/15): the serial console must be moved off it.
+UART_PORTS = ("/dev/serial0", "/dev/ttyAMA0", "/dev/ttyS0")
+SEPARATORS = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs"}
 # BCM numbers of the 40-pin header's general-purpose pins.
 GPIO_PINS = range(2, 28)
 
@@ -97,6 +123,18 @@ class KioskRow:
     printer_width_mm: int = 80
     key_id: str = ""
     gpio: dict[str, int] = field(default_factory=dict)
+    feed_url: str = ""
+    feed_addresses: tuple[str, ...] = ()
+    catalogue_file: str = ""
+    selftest: bool = True
+    display_kind: str = "none"
+    rotation: int = 0
+    screen_hours: str = ""
+    staff_hours: str = ""
+
+    @property
+    def uses_uart(self) -> bool:
+        return self.printer_kind == "serial" and self.printer_port in UART_PORTS
 
 
 def default_key_id(today: date) -> str:
@@ -106,7 +144,7 @@ def default_key_id(today: date) -> str:
 
 def _kind_for_port(port: str) -> str:
     if not port:
-        return "fake"
+        return "none"
     if port.startswith("/dev/usb/lp"):
         # The kernel's usblp device file: the kiosk writes slips to it ("file" kind).
         return "file"
@@ -181,8 +219,10 @@ def _check_row(line: int, cells: dict[str, str], today: date, problems: list[str
     kind = r.text("printer_kind", _kind_for_port(port))
     if kind not in PRINTER_KINDS:
         r.bad("printer_kind", "expected one of " + ", ".join(PRINTER_KINDS))
-    elif kind != "fake" and not port:
+    elif kind not in ("fake", "none") and not port:
         r.bad("printer_port", f"a {kind} printer needs printer_port")
+    elif kind == "network" and _address(port.rpartition(":")[0]) is None:
+        r.bad("printer_port", "a network printer by its IP address, e.g. 192.168.1.50:9100")
 
     key_id = r.text("key_id", default_key_id(today))
     if not KEY_ID.match(key_id):
@@ -199,6 +239,33 @@ def _check_row(line: int, cells: dict[str, str], today: date, problems: list[str
             r.bad(column, "this pin is already used by another GPIO column of the row")
         else:
             pins[column.removeprefix("gpio_")] = int(raw)
+
+    feed_url = r.text("feed_url")
+    if feed_url and (urlsplit(feed_url).scheme != "https" or not urlsplit(feed_url).hostname):
+        r.bad("feed_url", "expected the https:// address of an iCalendar or Linked Events feed")
+    addresses = tuple(r.text("feed_addresses").replace(",", " ").split())
+    for value in addresses:
+        if _address(value) is None:
+            r.bad("feed_addresses", f"{value!r} is not an IP address or network")
+    if addresses and not feed_url:
+        r.bad("feed_addresses", "addresses without feed_url")
+    catalogue = r.text("catalogue_file")
+    if catalogue and Path(catalogue).suffix.lower() not in SUPPORTED_EXTENSIONS:
+        r.bad("catalogue_file", "expected one of " + ", ".join(sorted(SUPPORTED_EXTENSIONS)))
+    selftest = r.text("selftest", "yes").lower()
+    if selftest not in YES | NO:
+        r.bad("selftest", "yes or no (empty: yes)")
+    display_kind = r.text("display_kind", "none")
+    if display_kind not in DISPLAY_KINDS:
+        r.bad("display_kind", "expected one of " + ", ".join(DISPLAY_KINDS))
+    screen_hours, staff_hours = r.text("screen_hours"), r.text("staff_hours")
+    for column, hours in (("screen_hours", screen_hours), ("staff_hours", staff_hours)):
+        try:
+            parse_hours(hours)
+        except ValueError as exc:
+            r.bad(column, str(exc))
+    if screen_hours and display_kind == "none":
+        r.bad("screen_hours", "turning the screen off needs display_kind wlr-randr or backlight")
 
     return KioskRow(
         id=kiosk_id,
@@ -219,7 +286,39 @@ def _check_row(line: int, cells: dict[str, str], today: date, problems: list[str
         printer_width_mm=r.number("printer_width_mm", 80, WIDTHS),
         key_id=key_id,
         gpio=pins,
+        feed_url=feed_url,
+        feed_addresses=addresses,
+        catalogue_file=catalogue,
+        selftest=selftest not in NO,
+        display_kind=display_kind,
+        rotation=r.number("rotation", 0, ROTATIONS),
+        screen_hours=screen_hours,
+        staff_hours=staff_hours,
     )
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        return None
+
+
+def text_separator(text: str) -> str:
+    """The column separator of a kiosks CSV text: its header's (first line that is
+    neither blank nor a comment)."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return separator(line)
+    return ","
+
+
+def separator(header: str) -> str:
+    """The column separator of a kiosks CSV, read from its header line."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def parse(text: str, today: date | None = None, source: str = "CSV") -> list[KioskRow]:
@@ -232,15 +331,17 @@ def parse(text: str, today: date | None = None, source: str = "CSV") -> list[Kio
     ]
     if not numbered:
         raise CsvError([f"{source}: no header line and no kiosks"])
+    sep = separator(numbered[0][1])
     # Line by line: a cell may not span lines, and line numbers stay exact.
-    rows = [next(csv.reader([line])) for _, line in numbered]
+    rows = [next(csv.reader([line], delimiter=sep)) for _, line in numbered]
     header = [h.strip().lower() for h in rows[0]]
     problems = []
     header_line = numbered[0][0]
     for column in header:
         if column not in COLUMNS:
             problems.append(
-                f"line {header_line}: unknown column {column!r}; known: " + ", ".join(COLUMNS)
+                f"line {header_line}: unknown column {column!r} (columns read as separated "
+                f"by {SEPARATORS[sep]}); known: " + ", ".join(COLUMNS)
             )
     if len(set(header)) != len(header):
         problems.append(f"line {header_line}: a column appears twice")

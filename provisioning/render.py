@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -39,6 +41,8 @@ GPIO_KEYS = {
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -46,8 +50,20 @@ def _value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def kiosk_toml(kiosk: KioskRow, made: date) -> str:
-    """The kiosk's settings file for the boot partition."""
+# Where kiosk-provision puts a kiosk's catalogue file on the card (the boot partition).
+BOOT_MOUNT = "/boot/firmware"
+
+
+def catalogue_name(kiosk: KioskRow) -> str:
+    """The catalogue file's name on the card: ``catalogue`` and the file's extension."""
+    return "catalogue" + Path(kiosk.catalogue_file).suffix.lower() if kiosk.catalogue_file else ""
+
+
+def kiosk_toml(kiosk: KioskRow, made: date, feed_addresses: tuple[str, ...] = ()) -> str:
+    """The kiosk's settings file for the boot partition.
+
+    ``feed_addresses`` are the feed server's addresses when the CSV did not name
+    them (kiosk-provision looks the feed's host name up)."""
     known = {(r.section, r.key) for r in table()}
     lines = [
         f"# Settings of kiosk {kiosk.id} ({kiosk.name}), written by kiosk-provision on {made}.",
@@ -101,6 +117,21 @@ def kiosk_toml(kiosk: KioskRow, made: date) -> str:
         # lgpio works on every Pi from 3 to 5 and needs only /dev/gpiochip* (the unit allows that).
         gpio["pin_factory"] = "lgpio"
     section("gpio", gpio)
+    catalog: dict[str, Any] = {}
+    if kiosk.catalogue_file:
+        catalog["import_file"] = f"{BOOT_MOUNT}/{catalogue_name(kiosk)}"
+    if kiosk.feed_url:
+        catalog["feed_url"] = kiosk.feed_url
+        catalog["feed_addresses"] = list(kiosk.feed_addresses or feed_addresses)
+    if catalog:
+        section("catalog", catalog)
+    section("selftest", {"enabled": kiosk.selftest})
+    display: dict[str, Any] = {"kind": kiosk.display_kind, "rotation": kiosk.rotation}
+    if kiosk.screen_hours:
+        display["on_hours"] = kiosk.screen_hours
+    section("display", display)
+    if kiosk.staff_hours:
+        section("staff", {"present_hours": kiosk.staff_hours})
     section("upload", {"hub_url": kiosk.hub_url, "key_id": kiosk.key_id})
     section(
         "network",
@@ -145,3 +176,20 @@ def enrollment_entry(kiosk: KioskRow, key: Ed25519PrivateKey) -> dict[str, str]:
 def enrollment_json(entries: list[dict[str, str]]) -> str:
     """What ``kiosk-hub enroll FILE`` reads."""
     return json.dumps({"kiosks": entries}, ensure_ascii=False, indent=2) + "\n"
+
+
+def uart_cmdline(text: str) -> str:
+    """cmdline.txt without the serial console, which would talk to the printer."""
+    words = [w for w in text.split() if not re.match(r"console=(serial0|ttyAMA0|ttyS0),", w)]
+    return " ".join(words) + "\n"
+
+
+def uart_config(text: str) -> str:
+    """config.txt with the UART on (``enable_uart=1``), added once at the end."""
+    if re.search(r"^enable_uart=1\s*$", text, re.MULTILINE):
+        return text
+    text = re.sub(r"^enable_uart=.*\n?", "", text, flags=re.MULTILINE)
+    tail = "" if not text or text.endswith("\n") else "\n"
+    return (
+        text + tail + "\n# Serial printer on GPIO 14/15 (kiosk-provision)\n[all]\nenable_uart=1\n"
+    )

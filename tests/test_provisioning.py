@@ -65,7 +65,7 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sh("mke2fs", "-q", "-t", "ext4", "-L", "rootfs", "-d", str(rootfs),
        "-E", f"offset={ROOT_START * 512}", str(img), f"{ROOT_SECTORS // 2}k")  # fmt: skip
     cmdline = work / "cmdline.txt"
-    cmdline.write_text("console=tty1 root=LABEL=rootfs\n")
+    cmdline.write_text("console=serial0,115200 console=tty1 root=LABEL=rootfs\n")
     sh("mcopy", "-i", f"{img}@@{FAT_START * 512}", str(cmdline), "::/cmdline.txt")
     return img
 
@@ -81,7 +81,9 @@ def digest(path: Path, start: int, length: int) -> str:
 
 
 @needs_tools
-def test_three_kiosks_from_the_example(golden: Path, tmp_path: Path) -> None:
+def test_three_kiosks_from_the_example(
+    golden: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = digest(golden, 0, golden.stat().st_size)
     out = tmp_path / "cards"
     assert provision("--image", str(golden), "--kiosks", str(EXAMPLE), "--out", str(out)) == 0
@@ -107,8 +109,8 @@ def test_three_kiosks_from_the_example(golden: Path, tmp_path: Path) -> None:
         assert base64.b64encode(raw).decode() == entry["public_key"]
         keys.add(entry["public_key"])
         assert card.stat().st_mode & 0o077 == 0
-        # The rest of the card is the golden image, untouched.
-        assert image.fat_read(card, part, "cmdline.txt").startswith(b"console=tty1")
+        # The rest of the card is the golden image, untouched (but for the UART below).
+        assert b"console=tty1 root=LABEL=rootfs" in image.fat_read(card, part, "cmdline.txt")
         root = (ROOT_START * 512, ROOT_SECTORS * 512)
         assert digest(card, *root) == digest(golden, *root)
     assert len(keys) == 3
@@ -123,7 +125,33 @@ def test_three_kiosks_from_the_example(golden: Path, tmp_path: Path) -> None:
     assert first.network.wifi_ssid == "Akseli-Guest"
     assert first.printer.kind == "serial" and first.printer.device == "/dev/serial0"
     third = load_card_settings(out / "k-000003.img", tmp_path)
-    assert third.kiosk.default_language == "sv" and third.printer.kind == "fake"
+    assert third.kiosk.default_language == "sv" and third.printer.kind == "none"
+    # The printer on the Pi's serial pins: the console is moved off them, the UART is on.
+    uart = out / "k-000001.img"
+    cmdline = image.fat_read(uart, part, "cmdline.txt").decode()
+    assert "console=serial0" not in cmdline and "console=tty1" in cmdline
+    assert "enable_uart=1" in image.fat_read(uart, part, "config.txt").decode().splitlines()
+    # A USB printer's card keeps the console as the golden image has it.
+    assert b"console=serial0,115200" in image.fat_read(out / "k-000002.img", part, "cmdline.txt")
+    # No hand edits: feed, catalogue file, self-test, screen and staff hours come from the CSV.
+    assert first.catalog.feed_url == "https://tapahtumat.example.fi/kalenteri.ics"
+    assert first.catalog.feed_addresses == ["203.0.113.10"]
+    assert first.selftest.enabled is False
+    assert first.display.kind == "wlr-randr" and first.display.on_hours == "ma-pe 8-20; la 10-16"
+    assert first.staff.present_hours == "ma-pe 10-16"
+    second = load_card_settings(out / "k-000002.img", tmp_path)
+    assert second.display.rotation == 90 and second.display.kind == "backlight"
+    assert second.catalog.import_file == "/boot/firmware/catalogue.csv"
+    template = EXAMPLE.parent.parent / "docs" / "catalogue-template.csv"
+    assert image.fat_read(out / "k-000002.img", part, "catalogue.csv") == template.read_bytes()
+    # Sparse: each card takes on disk only what is written in it, not the image's size.
+    for card in out.glob("*.img"):
+        assert card.stat().st_blocks * 512 < card.stat().st_size / 2
+    printed = capsys.readouterr().out
+    assert "columns separated by commas (,)" in printed
+    table = printed.splitlines()
+    assert table[1].split()[:5] == ["kiosk", "name", "printer", "catalogue", "self-test"]
+    assert any(line.startswith("k-000002") and "file catalogue.csv" in line for line in table)
 
 
 def load_card_settings(card: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -289,7 +317,7 @@ def test_card_write_stops_without_confirmation(
     target = tmp_path / "pretend-card"
     target.write_bytes(b"keep me" * 1000)
     with pytest.raises(cli.ProvisionError, match="not confirmed"):
-        cli.write_card(img, kiosk, "", target, tmp_path / "o", yes=False, force=False,
+        cli.write_card(img, cli.Card(kiosk, ""), target, tmp_path / "o", yes=False, force=False,
                        ask=lambda prompt: "no")  # fmt: skip
     assert target.read_bytes() == b"keep me" * 1000
     assert not (tmp_path / "o").exists()
@@ -297,7 +325,7 @@ def test_card_write_stops_without_confirmation(
     small = tmp_path / "small-card"
     small.write_bytes(b"keep me")
     with pytest.raises(cli.ProvisionError, match="smaller than the image"):
-        cli.write_card(img, kiosk, "", small, tmp_path / "o", yes=True, force=False)
+        cli.write_card(img, cli.Card(kiosk, ""), small, tmp_path / "o", yes=True, force=False)
     assert small.read_bytes() == b"keep me"
 
 
@@ -378,3 +406,97 @@ def test_a_failure_midway_removes_this_runs_images(
     out = tmp_path / "cards"
     assert provision("--image", str(golden), "--kiosks", str(EXAMPLE), "--out", str(out)) == 1
     assert not out.exists()
+
+
+def test_excel_semicolons_and_bom_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "kiosks.csv"
+    text = "id;name;place;staff_hours\r\nk-000011;Olohuone;Kirjasto, 2. krs;ma-pe 10-16\r\n"
+    csv.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    (kiosk,) = read(csv, date(2026, 11, 23))
+    assert (kiosk.id, kiosk.place, kiosk.staff_hours) == (
+        "k-000011",
+        "Kirjasto, 2. krs",
+        "ma-pe 10-16",
+    )
+    # A header whose separator is neither: the message says how the line was read.
+    with pytest.raises(CsvError) as caught:
+        parse("id|name\nk-000001|A\n")
+    assert "unknown column 'id|name' (columns read as separated by commas (,))" in str(caught.value)
+
+
+def test_new_columns_are_checked() -> None:
+    text = (
+        "id,name,feed_url,feed_addresses,selftest,rotation,display_kind,screen_hours,"
+        "staff_hours,catalogue_file,printer_port\n"
+        "k-000001,A,http://feed.fi/x.ics,feed.fi,maybe,45,vga,ma 25-26,xx 1-2,a.pdf,"
+        "printer.local:9100\n"
+        "k-000002,B,,,,,,ma-pe 8-20,,,\n"
+    )
+    with pytest.raises(CsvError) as caught:
+        parse(text)
+    problems = "\n".join(caught.value.problems)
+    for expected in (
+        "line 2, column feed_url",
+        "line 2, column feed_addresses = 'feed.fi'",
+        "line 2, column selftest = 'maybe'",
+        "line 2, column rotation = '45'",
+        "line 2, column display_kind = 'vga'",
+        "line 2, column screen_hours",
+        "line 2, column staff_hours",
+        "line 2, column catalogue_file = 'a.pdf'",
+        "line 2, column printer_port = 'printer.local:9100'",
+        "line 3, column screen_hours = 'ma-pe 8-20': turning the screen off needs",
+    ):
+        assert expected in problems
+
+
+def test_feed_addresses_are_looked_up_when_not_given(tmp_path: Path) -> None:
+    kiosks = parse(
+        "id,name,feed_url\n"
+        "k-000001,A,https://feed.example.fi/a.ics\n"
+        "k-000002,B,https://feed.example.fi/b.ics\n"
+        "k-000003,C,https://gone.example.fi/c.ics\n"
+    )
+    asked: list[str] = []
+
+    def resolver(host: str) -> list[str]:
+        asked.append(host)
+        if host.startswith("gone"):
+            raise OSError("Name or service not known")
+        return ["203.0.113.7", "2001:db8::7"]
+
+    with pytest.raises(CsvError) as caught:
+        cli.feed_addresses(kiosks, resolver)
+    assert asked == ["feed.example.fi", "gone.example.fi"]  # each host once
+    assert "line 4, column feed_url" in caught.value.problems[0]
+    assert "give the feed server's addresses in feed_addresses" in caught.value.problems[0]
+    found = cli.feed_addresses(kiosks[:2], resolver)
+    text = cli.check_configs(kiosks[:2], date(2026, 11, 23), found)["k-000001"]
+    assert 'feed_addresses = ["203.0.113.7", "2001:db8::7"]' in text
+
+
+def test_a_catalogue_file_with_errors_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "toiminta.csv"
+    bad.write_bytes((Path(__file__).parent / "data" / "toiminta-virhe.csv").read_bytes())
+    kiosks = parse("id,name,catalogue_file\nk-000001,A,toiminta.csv\nk-000002,B,puuttuu.csv\n")
+    with pytest.raises(CsvError) as caught:
+        cli.check_catalogues(kiosks, tmp_path)
+    first, second = caught.value.problems
+    assert first.startswith("line 2, column catalogue_file = 'toiminta.csv': ")
+    assert "line 3, column catalogue_file = 'puuttuu.csv': no such file" in second
+
+
+def test_uart_edits_are_made_once() -> None:
+    from provisioning import render
+
+    line = "console=serial0,115200 console=tty1 root=PARTUUID=1-02 rootwait quiet splash\n"
+    once = render.uart_cmdline(line)
+    assert once == "console=tty1 root=PARTUUID=1-02 rootwait quiet splash\n"
+    assert render.uart_cmdline(once) == once
+    config = render.uart_config("[all]\ndtparam=watchdog=on\nenable_uart=0\n")
+    assert config.count("enable_uart") == 1 and "enable_uart=1" in config
+    assert render.uart_config(config) == config
