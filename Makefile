@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest system-deps translations clean bench
+.PHONY: demo test lint types pytest system-deps translations clean bench chroot-check guide-check
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -43,3 +43,8 @@ bench: $(STAMP) translations
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# The golden image's stage in a Debian bookworm chroot (debootstrap): root, network
+# and a few minutes, so not part of `make test`. FULL=1 also installs 00-packages.
+chroot-check:
+	provisioning/pi-gen/chroot-check.sh $(CHROOT_DIR)

@@ -1,5 +1,6 @@
 #!/bin/bash -e
-# Inside the image: the kiosk user, enabled units, and the overlay in the initramfs.
+# Inside the image: the kiosk user, enabled units, the splash, and the overlay in the
+# initramfs.
 if ! id kiosk >/dev/null 2>&1; then
 	useradd --system --create-home --home-dir /home/kiosk --shell /usr/sbin/nologin kiosk
 fi
@@ -10,10 +11,15 @@ for group in dialout gpio lp video render input; do
 done
 chown kiosk:kiosk /var/lib/kiosk
 
-systemctl enable kiosk-growdata.service kiosk-config.service kiosk-web.service \
-	kiosk-browser.service kiosk-browser-watch.timer kiosk-upload.timer kiosk-upload-retry.timer
+# The list is shared with the test suite, which enables it in a stand-in root.
+# shellcheck disable=SC2046
+systemctl enable $(cat /usr/local/share/kiosk/units-enabled)
+systemctl enable fake-hwclock.service systemd-resolved.service systemd-timesyncd.service
 systemctl set-default graphical.target
 systemctl mask getty@tty1.service
+
+# A quiet boot: a plain spinner until the kiosk's first page.
+plymouth-set-default-theme spinner
 
 # overlayroot lives in the initramfs; build one for every installed kernel flavour
 # (a Pi 5 boots initramfs_2712, older Pis initramfs8 / initramfs7).
