@@ -1,15 +1,22 @@
 """The golden-image recipe: shell scripts pass shellcheck; the pi-gen stage's host
-steps, run against a stand-in root file system, install what the appliance needs.
+steps, run against a stand-in root file system, install what the appliance needs,
+and what can be read without booting is checked there: units installed and enabled
+(with this machine's systemctl on the stand-in root), packages listed for every
+command the units call, overlay, watchdog, clock and quiet boot configured.
 
-The chroot steps (venv, user, initramfs) need an arm64 Raspberry Pi OS root and
-are checked by shellcheck only; docs/appliance.md says how the image is tested.
+The chroot steps (venv, user, initramfs) need a Debian root; ``make chroot-check``
+runs them in a debootstrap chroot (root, network, minutes: not in this suite), and
+docs/appliance.md says what only a booted Pi can show.
 """
 
 from __future__ import annotations
 
+import configparser
+import re
 import shutil
 import subprocess
 import tarfile
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -110,3 +117,99 @@ def test_stage_host_steps_install_the_appliance(rootfs: Path, tmp_path: Path) ->
 
     config = (rootfs / "boot/firmware/config.txt").read_text()
     assert config.count("dtparam=watchdog=on") == 1
+
+
+def installed_root(rootfs: Path, tmp_path: Path) -> Path:
+    shutil.copytree(STAGE / "01-app", tmp_path / "01-app")
+    source_tarball(tmp_path / "01-app" / "files" / "kiosk-src.tar.gz")
+    run_step("01-app", rootfs, tmp_path)
+    run_step("02-system", rootfs, tmp_path)
+    return rootfs
+
+
+def has_install_section(unit: Path) -> bool:
+    return "[Install]" in unit.read_text()
+
+
+@pytest.mark.skipif(shutil.which("systemctl") is None, reason="systemctl not installed")
+def test_every_unit_with_an_install_section_is_enabled(rootfs: Path, tmp_path: Path) -> None:
+    root = installed_root(rootfs, tmp_path)
+    listed = (root / "usr/local/share/kiosk/units-enabled").read_text().split()
+    wanted = {
+        u.name for u in (REPO / "systemd").iterdir() if u.is_file() and has_install_section(u)
+    }
+    assert set(listed) == wanted
+    # What the chroot step does, with this machine's systemctl on the stand-in root.
+    done = subprocess.run(["systemctl", f"--root={root}", "enable", *listed],
+                          capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    links = root / "etc/systemd/system"
+    for unit in listed:
+        section = configparser.ConfigParser(strict=False, interpolation=None)
+        section.read_string((links / unit).read_text())
+        for target in section["Install"]["WantedBy"].split():
+            assert (links / f"{target}.wants" / unit).is_symlink(), (target, unit)
+    assert (links / "multi-user.target.wants/kiosk-feed.service").is_symlink()
+    assert (links / "timers.target.wants/kiosk-feed.timer").is_symlink()
+
+
+# Every program the units and scripts run, and the package of 00-packages it comes from.
+COMMANDS = {
+    "/usr/bin/cage": "cage",
+    "/usr/bin/chromium": "chromium",
+    "wlr-randr": "wlr-randr",
+    "growpart": "cloud-guest-utils",
+    "iw": "iw",
+    "overlayroot=": "overlayroot",
+    "fake-hwclock": "fake-hwclock",
+    "plymouth-set-default-theme": "plymouth",
+    "python3 -m venv": "python3-venv",
+    "127.0.0.53": "systemd-resolved",
+    "systemd-timesyncd": "systemd-timesyncd",
+    "cron": "cron",
+}
+
+
+def test_every_command_comes_from_a_listed_package() -> None:
+    packages = (STAGE / "00-packages" / "00-packages").read_text().split()
+    sources = [*(REPO / "systemd").rglob("*"), *STAGE.rglob("*")]
+    text = "\n".join(p.read_text() for p in sources if p.is_file() and p.suffix != ".gz")
+    for command, package in COMMANDS.items():
+        assert command in text, f"{command} is no longer used: drop it from COMMANDS"
+        assert package in packages, f"{command} needs the package {package} in 00-packages"
+
+
+def test_overlay_watchdog_clock_and_quiet_boot(rootfs: Path, tmp_path: Path) -> None:
+    root = installed_root(rootfs, tmp_path)
+    run_step("02-system", root, tmp_path)  # twice: nothing is added again
+    cmdline = (root / "boot/firmware/cmdline.txt").read_text().split()
+    for word in ("overlayroot=tmpfs:recurse=0", "quiet", "splash", "loglevel=3"):
+        assert cmdline.count(word) == 1, word
+    config = (root / "boot/firmware/config.txt").read_text().splitlines()
+    assert config.count("dtparam=watchdog=on") == 1 and config.count("disable_splash=1") == 1
+    watchdog = (root / "etc/systemd/system.conf.d/kiosk-watchdog.conf").read_text()
+    assert re.search(r"^RuntimeWatchdogSec=1[0-5]$", watchdog, re.M)
+    # The last known time lives on the data partition, mounted before it is restored.
+    data = root / "var/lib/kiosk"
+    clock = root / "etc/fake-hwclock.data"
+    assert Path(clock.readlink()).parent == Path("/var/lib/kiosk")
+    assert "LABEL=kioskdata /var/lib/kiosk " in (root / "etc/fstab").read_text()
+    dropin = root / "etc/systemd/system/fake-hwclock.service.d/kiosk.conf"
+    assert "RequiresMountsFor=/var/lib/kiosk" in dropin.read_text()
+    assert data.is_dir()
+    assert (root / "usr/local/bin/kiosk-browser-session").stat().st_mode & 0o111
+    assert "bl_power" in (root / "etc/udev/rules.d/90-kiosk-backlight.rules").read_text()
+
+
+def test_the_units_run_the_app_from_the_venv_the_stage_installs() -> None:
+    chroot = (STAGE / "01-app" / "01-run-chroot.sh").read_text()
+    assert "python3 -m venv --system-site-packages /opt/kiosk/venv" in chroot
+    assert "pip install --no-cache-dir -e /opt/kiosk/app" in chroot
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    for unit in (REPO / "systemd").glob("*.service"):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart=/opt/"):
+                program = line.split("=", 1)[1].split()[0]
+                assert program.startswith("/opt/kiosk/venv/bin/"), (unit.name, program)
+                name = program.rsplit("/", 1)[1]
+                assert name == "python" or name in scripts, (unit.name, name)
