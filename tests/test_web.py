@@ -173,3 +173,18 @@ def test_every_message_is_translated() -> None:
             catalog = read_po(fh)
         missing = [m.id for m in catalog if m.id and not m.string]
         assert not missing, f"{po}: untranslated {missing[:5]}"
+
+
+def test_the_start_screen_says_when_the_clock_has_not_been_set(
+    client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.web import public
+
+    systemd, flag = tmp_path / "systemd", tmp_path / "synchronized"
+    systemd.mkdir()
+    monkeypatch.setattr(public, "SYSTEMD_RUNNING", systemd)
+    monkeypatch.setattr(public, "TIMESYNC_FLAG", flag)
+    notice = "Laitteen kelloa ei ole tarkistettu verkosta"
+    assert notice in client.get("/").get_data(as_text=True)
+    flag.write_text("")
+    assert notice not in client.get("/").get_data(as_text=True)

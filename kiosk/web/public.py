@@ -130,7 +130,21 @@ def start() -> str:
         highlights=catalog.listing(TODAY, now)[:HIGHLIGHTS],
         staff_hours=settings.staff.present_hours,
         fresh=request.args.get("fresh") == "1",
+        clock_unset=clock_unset(TIMESYNC_FLAG, SYSTEMD_RUNNING),
     )
+
+
+# systemd-timesyncd leaves this file once the clock has been set over the network
+# since boot; /run/systemd/system exists only where systemd runs (the appliance).
+TIMESYNC_FLAG = Path("/run/systemd/timesync/synchronized")
+SYSTEMD_RUNNING = Path("/run/systemd/system")
+
+
+def clock_unset(flag: Path = TIMESYNC_FLAG, systemd: Path = SYSTEMD_RUNNING) -> bool:
+    """True on an appliance whose clock has not been set over the network since it
+    started: after a power cut without network it runs from the last saved time, and
+    "today" may be wrong. The start screen says so instead of pretending."""
+    return systemd.exists() and not flag.exists()
 
 
 @bp.get("/activities")
