@@ -48,3 +48,7 @@ clean:
 # and a few minutes, so not part of `make test`. FULL=1 also installs 00-packages.
 chroot-check:
 	provisioning/pi-gen/chroot-check.sh $(CHROOT_DIR)
+
+# docs/coordinator-guide.md followed literally (also part of `make test`).
+guide-check: $(STAMP) translations
+	$(VENV)/bin/pytest tests/test_coordinator_guide.py -v

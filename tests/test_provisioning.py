@@ -26,6 +26,7 @@ from provisioning import cli, image
 from provisioning.kiosks_csv import CsvError, parse, read
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "provisioning" / "kiosks.example.csv"
+TEMPLATE = EXAMPLE.parent.parent / "docs" / "catalogue-template.csv"
 MIB = 1024 * 1024
 FAT_START, FAT_SECTORS = 2048, 40 * 2048
 ROOT_START = FAT_START + FAT_SECTORS
@@ -47,7 +48,11 @@ def sh(*args: str, stdin: str | None = None) -> None:
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if missing:
         pytest.skip(f"missing {', '.join(missing)}")
-    work = tmp_path_factory.mktemp("golden")
+    return make_golden(tmp_path_factory.mktemp("golden"))
+
+
+def make_golden(work: Path) -> Path:
+    """A small image laid out like Raspberry Pi OS: MBR, FAT32 bootfs, ext4 root."""
     img = work / "raspios-kiosk.img"
     with img.open("wb") as fh:
         fh.truncate((ROOT_START + ROOT_SECTORS) * 512)
@@ -70,6 +75,14 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return img
 
 
+def coordinator_folder(folder: Path) -> Path:
+    """The coordinator's folder: the example CSV and, next to it, the catalogue it names."""
+    kiosks = folder / "kiosks.csv"
+    shutil.copy(EXAMPLE, kiosks)
+    shutil.copy(TEMPLATE, folder / "toiminta.csv")
+    return kiosks
+
+
 def provision(*args: str) -> int:
     return cli.main(list(args))
 
@@ -86,7 +99,8 @@ def test_three_kiosks_from_the_example(
 ) -> None:
     before = digest(golden, 0, golden.stat().st_size)
     out = tmp_path / "cards"
-    assert provision("--image", str(golden), "--kiosks", str(EXAMPLE), "--out", str(out)) == 0
+    kiosks = coordinator_folder(tmp_path)
+    assert provision("--image", str(golden), "--kiosks", str(kiosks), "--out", str(out)) == 0
 
     enrollment = json.loads((out / "enrollment.json").read_text())["kiosks"]
     assert [e["kiosk_id"] for e in enrollment] == ["k-000001", "k-000002", "k-000003"]
@@ -142,8 +156,7 @@ def test_three_kiosks_from_the_example(
     second = load_card_settings(out / "k-000002.img", tmp_path)
     assert second.display.rotation == 90 and second.display.kind == "backlight"
     assert second.catalog.import_file == "/boot/firmware/catalogue.csv"
-    template = EXAMPLE.parent.parent / "docs" / "catalogue-template.csv"
-    assert image.fat_read(out / "k-000002.img", part, "catalogue.csv") == template.read_bytes()
+    assert image.fat_read(out / "k-000002.img", part, "catalogue.csv") == TEMPLATE.read_bytes()
     # Sparse: each card takes on disk only what is written in it, not the image's size.
     for card in out.glob("*.img"):
         assert card.stat().st_blocks * 512 < card.stat().st_size / 2
@@ -335,7 +348,8 @@ def test_card_with_several_kiosks_needs_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     monkeypatch.setattr(cli, "_is_root", lambda: True)
-    assert provision(*card_args(EXAMPLE, golden, tmp_path, "/dev/sdz"), "--yes") == 1
+    kiosks = coordinator_folder(tmp_path)
+    assert provision(*card_args(kiosks, golden, tmp_path, "/dev/sdz"), "--yes") == 1
     assert "--only" in capsys.readouterr().err
 
 
@@ -404,7 +418,9 @@ def test_a_failure_midway_removes_this_runs_images(
 
     monkeypatch.setattr(cli, "personalise", flaky)
     out = tmp_path / "cards"
-    assert provision("--image", str(golden), "--kiosks", str(EXAMPLE), "--out", str(out)) == 1
+    kiosks = coordinator_folder(tmp_path)
+    assert provision("--image", str(golden), "--kiosks", str(kiosks), "--out", str(out)) == 1
+    assert len(calls) == 2  # it failed where it was made to fail, at the second card
     assert not out.exists()
 
 
