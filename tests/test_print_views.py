@@ -106,8 +106,8 @@ def test_a_kiosk_without_a_printer_offers_no_print(tmp_path: Path) -> None:
     try:
         client = app.test_client()
         html = client.get("/activities/demo-001").get_data(as_text=True)
-        assert "Print slip" not in html and "Take your slip" not in html
-        assert "There is no printer here." in html
+        assert "data-print-url" not in html and "Ota lappu tulostimesta" not in html
+        assert '<p class="no-printer">Täällä ei ole tulostinta.' in html
         assert "print_queue" not in app.extensions["kiosk"].extra
         # Nothing to print with: the print route is not there to be counted.
         assert client.post("/activities/demo-001/print").status_code in (400, 404)
