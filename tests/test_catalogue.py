@@ -1,4 +1,4 @@
-"""Catalogue queries: 'today' and 'this week' across midnight and the DST changes."""
+"""Catalogue queries: 'now', 'today' and 'the next 7 days' across midnight and the DST changes."""
 
 from __future__ import annotations
 
@@ -39,11 +39,24 @@ def test_today_across_midnight() -> None:
     assert select([late], today, tuesday_0001, 10).items == []
 
 
-def test_this_week_runs_to_sunday() -> None:
-    acts = [weekly("sun", 6, 10), weekly("mon", 0, 10)]
-    wednesday = datetime(2026, 11, 25, 9, 0)
-    ids = [x.activity.id for x in select(acts, Filters(when="week"), wednesday, 10).items]
-    assert ids == ["sun"]  # next Monday belongs to next week
+def test_the_week_is_the_next_seven_days_even_on_a_friday() -> None:
+    acts = [weekly("sun", 6, 10), weekly("mon", 0, 10), weekly("thu", 3, 10), weekly("fri", 4, 9)]
+    friday = datetime(2026, 11, 27, 12, 0)
+    ids = [x.activity.id for x in select(acts, Filters(when="week"), friday, 10).items]
+    # Friday 9-10 is over; next Friday is the eighth day.
+    assert ids == ["sun", "mon", "thu"]
+
+
+def test_now_is_on_now_or_starting_within_the_hour() -> None:
+    acts = [
+        weekly("on", 4, 11),  # 11.00-12.59, running
+        weekly("soon", 4, 13),  # starts in 50 min
+        weekly("later", 4, 15),  # starts in 2 h 50 min
+        weekly("over", 4, 9),  # 9.00-10.59, over
+    ]
+    friday = datetime(2026, 11, 27, 12, 10)
+    now = Filters.from_args({"when": "now"})
+    assert [x.activity.id for x in select(acts, now, friday, 10).items] == ["on", "soon"]
 
 
 def test_dst_spring_forward_keeps_wall_clock() -> None:

@@ -68,7 +68,7 @@ def test_slip_content_in_each_language() -> None:
     assert "Maksuton" in fi and "Avgiftsfri" in sv and "Free" in en
     assert "ke 25.11. klo 10.00-11.30" in fi  # the one-off date comes first
     assert "tis 1.12. kl. 14.00-16.00" in sv
-    assert "Tue 24 Nov 14:00-16:00" in en
+    assert "Tue 24 Nov 14.00-16.00" in en
     assert "Kielet: suomi, ruotsi" in fi and "Languages: Finnish, Swedish" in en
     assert "SPR Turku" in fi and "040 123 4567" in fi
     assert "Tulostettu 23.11.2026" in fi

@@ -30,16 +30,21 @@ CATEGORIES = (
 Text = dict[str, str]  # language code -> text
 
 
+def pick_language(text: Text, lang: str) -> str:
+    """The language ``pick`` takes: the visitor's, then Finnish, then any that has text."""
+    if text.get(lang):
+        return lang
+    if text.get("fi"):
+        return "fi"
+    for code, value in text.items():
+        if value:
+            return code
+    return lang
+
+
 def pick(text: Text, lang: str) -> str:
     """Text in the visitor's language, falling back to Finnish, then to any language."""
-    if text.get(lang):
-        return text[lang]
-    if text.get("fi"):
-        return text["fi"]
-    for value in text.values():
-        if value:
-            return value
-    return ""
+    return text.get(pick_language(text, lang), "")
 
 
 @dataclass(frozen=True)

@@ -80,5 +80,8 @@ def last_date(activity: Activity) -> date | None:
 
 
 def week_range(today: date) -> tuple[date, date]:
-    """'This week': from today to the coming Sunday."""
-    return today, today + timedelta(days=6 - today.weekday())
+    """'The next 7 days': today and the six days after it.
+
+    Not "to the coming Sunday": on a Friday that would be three days.
+    """
+    return today, today + timedelta(days=6)

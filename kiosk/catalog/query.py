@@ -11,8 +11,10 @@ from datetime import date, datetime, timedelta
 
 from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
 from kiosk.catalog.occurrences import occurrences_between, week_range
+from kiosk.catalog.wording import SOON
 
-WHEN = ("", "today", "week")
+# '' any day; 'now' on now or starting within SOON; 'today'; 'week' the next 7 days.
+WHEN = ("", "now", "today", "week")
 HORIZON_DAYS = 120
 
 # activity id -> its occurrences from a day on, for HORIZON_DAYS (see agenda()).
@@ -28,7 +30,7 @@ def agenda(activities: list[Activity], today: date) -> Agenda:
 @dataclass(frozen=True)
 class Filters:
     category: str = ""
-    when: str = ""  # '', 'today' or 'week'
+    when: str = ""  # one of WHEN
     free: bool = False
     language: str = ""  # a language spoken at the activity
     page: int = 1
@@ -112,7 +114,7 @@ def listing(
     if days is None:
         days = agenda(activities, today)
     # The agenda starts today, so only the end of the period needs choosing.
-    if filters.when == "today":
+    if filters.when in ("today", "now"):
         last = today
     elif filters.when == "week":
         last = week_range(today)[1]
@@ -130,6 +132,8 @@ def listing(
             continue
         nxt = first_upcoming(days.get(activity.id, []), now, last)
         if filters.when and nxt is None:
+            continue
+        if filters.when == "now" and nxt is not None and nxt.start > now + SOON:
             continue
         chosen.append(Listed(activity, nxt))
     # Soonest first; activities without a known next time last, by title.

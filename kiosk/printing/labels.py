@@ -7,6 +7,7 @@ built outside any request. Dates follow each language's habit.
 from __future__ import annotations
 
 from kiosk.catalog.model import Occurrence
+from kiosk.catalog.wording import clock
 
 LABELS: dict[str, dict[str, str]] = {
     "fi": {
@@ -71,11 +72,14 @@ def language_names(codes: tuple[str, ...], lang: str) -> list[str]:
 
 
 def format_occurrence(occ: Occurrence, lang: str) -> str:
-    """'ti 24.11. klo 14.00-16.00', 'tis 24.11. kl. 14.00-16.00', 'Tue 24 Nov 14:00-16:00'."""
+    """'ti 24.11. klo 14.00-16.00', 'tis 24.11. kl. 14.00-16.00', 'Tue 24 Nov 14.00-16.00'.
+
+    The times are the screen's (Babel, the language in Finland), so the slip in
+    the hand says what the screen said.
+    """
     s, e = occ.start, occ.end
     day = WEEKDAYS.get(lang, WEEKDAYS["fi"])[s.weekday()]
+    span = clock(s, lang) + (f"-{clock(e, lang)}" if e else "")
     if lang == "en":
-        span = f"{s:%H:%M}" + (f"-{e:%H:%M}" if e else "")
         return f"{day} {s.day} {MONTHS_EN[s.month - 1]} {span}"
-    span = f"{s:%H.%M}" + (f"-{e:%H.%M}" if e else "")
     return f"{day} {s.day}.{s.month}. {'kl.' if lang == 'sv' else 'klo'} {span}"
