@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest system-deps translations clean bench chroot-check guide-check
+.PHONY: demo test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,10 @@ pytest: $(STAMP) translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: system-deps lint types pytest
+
+# Pictures of every public screen for docs/screens.md (the tests take none).
+screenshots: $(STAMP) translations
+	$(PY) -m tests.browser.screenshots docs/screenshots
 
 bench: $(STAMP) translations
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -6,8 +6,11 @@ Optional parts (printing, GPIO, upload) are ``None`` until create_app wires them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -31,6 +34,15 @@ class Services:
     catalog: CatalogReader
     # Filled by the parts that own them (kiosk.printing, GPIO devices, upload, ...).
     extra: dict[str, Any] = field(default_factory=dict)
+    # The screens' clock: None is the real one. The screenshots set a fixed moment
+    # so that "on now" and "starts in" read the same on every run.
+    clock: Callable[[], datetime] | None = None
+
+    def local_now(self) -> datetime:
+        """Wall-clock time of the kiosk's time zone, naive (as the catalogue's times)."""
+        if self.clock is not None:
+            return self.clock()
+        return datetime.now(ZoneInfo(self.settings.kiosk.timezone)).replace(tzinfo=None)
 
     def close(self) -> None:
         """Stop the parts that run (workers, devices), then close the log and database."""

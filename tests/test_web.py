@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,9 @@ def test_start_screen_has_the_tiles_and_languages(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     for text in (
         "Tekemistä",
+        "Nyt",
         "Tänään",
-        "Tällä viikolla",
+        "7 päivää",
         "Itsetesti",
         "Suomi",
         "Svenska",
@@ -145,7 +147,7 @@ def test_toggles_render_as_pressed(client: FlaskClient) -> None:
     token = csrf_token(client)
     client.post("/toggle/high_contrast", data={"csrf_token": token, "next": "/activities"})
     html = client.get("/activities").get_data(as_text=True)
-    assert 'class="high-contrast' in html and 'aria-pressed="true"' in html
+    assert re.search(r'<body class="[^"]*\bhigh-contrast\b', html) and 'aria-pressed="true"' in html
 
 
 def test_healthz(client: FlaskClient) -> None:
@@ -188,3 +190,80 @@ def test_the_start_screen_says_when_the_clock_has_not_been_set(
     assert notice in client.get("/").get_data(as_text=True)
     flag.write_text("")
     assert notice not in client.get("/").get_data(as_text=True)
+
+
+FRIDAY_NOON = datetime(2026, 11, 27, 11, 50)  # Friday: lunch is on, more starts soon
+
+
+def text_of(html: str) -> str:
+    """What a reader sees: the page without tags, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_kiosks_place_is_on_every_screen(client: FlaskClient, services: Services) -> None:
+    services.settings = services.settings.replace(
+        kiosk={"name": "Kohtaamispaikka Opastamo", "place": "Kauppakeskus Akseli, 2. kerros"}
+    )
+    for path in ("/", "/activities", "/activities/demo-001"):
+        assert "Kauppakeskus Akseli, 2. kerros" in client.get(path).get_data(as_text=True)
+
+
+def test_staff_hours_are_written_in_the_visitors_language(
+    client: FlaskClient, services: Services
+) -> None:
+    services.settings = services.settings.replace(staff={"present_hours": "ma-pe 10-16; la 10-14"})
+    assert "ma–pe 10.00–16.00, la 10.00–14.00" in text_of(
+        client.get("/talk").get_data(as_text=True)
+    )
+    client.get("/lang/en")
+    english = text_of(client.get("/talk").get_data(as_text=True))
+    assert "Mon–Fri 10.00–16.00, Sat 10.00–14.00" in english
+    assert "ma-pe" not in english
+    client.get("/lang/sv")
+    assert "mån–fre 10.00–16.00" in text_of(client.get("/talk").get_data(as_text=True))
+
+
+def test_a_weekly_pattern_reads_as_one_line_with_english_capitals(client: FlaskClient) -> None:
+    # demo-004 is lunch every day, 12-13.30; demo-001 Monday to Friday and the weekend.
+    page = text_of(client.get("/activities/demo-004").get_data(as_text=True))
+    assert "Joka viikko: ma–su 12.00–13.30" in page
+    assert "maanantai" not in page
+    client.get("/lang/en")
+    page = text_of(client.get("/activities/demo-001").get_data(as_text=True))
+    assert "Every week: Mon–Fri 10.00–18.00, Sat, Sun 12.00–16.00" in page
+
+
+def test_today_says_what_is_on_now_and_what_starts_soon(
+    client: FlaskClient, services: Services
+) -> None:
+    services.clock = lambda: FRIDAY_NOON
+    client.get("/lang/en")
+    today = text_of(client.get("/activities?when=today").get_data(as_text=True))
+    assert "On now" in today
+    assert "Starts in 10 minutes" in today  # lunch at 12.00
+    start = text_of(client.get("/").get_data(as_text=True))
+    assert "9.00–15.00 Open living room" in start and "On now" in start
+
+
+def test_now_lists_only_what_is_on_or_starts_within_the_hour(
+    client: FlaskClient, services: Services
+) -> None:
+    services.clock = lambda: FRIDAY_NOON
+    now = client.get("/activities?when=now").get_data(as_text=True)
+    today = client.get("/activities?when=today").get_data(as_text=True)
+    assert "Ruokajako" in today and "Ruokajako" not in now  # 13.00: over an hour away
+    assert "Päivän keitto Pajulassa" in now  # 12.00
+
+
+def test_an_empty_list_names_the_choices_that_emptied_it(
+    client: FlaskClient, services: Services
+) -> None:
+    services.clock = lambda: FRIDAY_NOON
+    client.get("/lang/en")
+    html = client.get("/activities?when=now&category=having-a-say&free=1").get_data(as_text=True)
+    page = text_of(html)
+    assert "Nothing found with these choices: Now, Having a say, Free of charge." in page
+    # Each choice can be taken away on its own.
+    assert 'href="/activities?category=having-a-say&amp;free=1"' in html
+    assert 'href="/activities?when=now&amp;free=1"' in html
+    assert 'href="/activities?category=having-a-say&amp;when=now"' in html

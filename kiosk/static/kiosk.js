@@ -54,15 +54,50 @@
   }
   window.addEventListener("pageshow", function (e) { if (e.persisted) { location.reload(); } });
 
-  // Attract loop: rotate today's highlights on the start screen.
+  // Attract loop: today's highlights take turns on the start screen. A touch
+  // anywhere stops it (a visitor reading must not have the card change under the
+  // finger) and its pause button stops and restarts it (WCAG 2.2.2).
   var items = document.querySelectorAll(".highlight");
+  var dots = document.querySelectorAll(".dots li");
+  var pause = document.querySelector(".pause");
+  var loop = null, shown = 0;
+  function step() {
+    items[shown].classList.remove("shown");
+    if (dots[shown]) { dots[shown].classList.remove("shown"); }
+    shown = (shown + 1) % items.length;
+    items[shown].classList.add("shown");
+    if (dots[shown]) { dots[shown].classList.add("shown"); }
+  }
+  function runLoop(on) {
+    if (loop) { clearInterval(loop); loop = null; }
+    if (on) { loop = setInterval(step, Number(body.dataset.attractSeconds || 8) * 1000); }
+    if (pause) { pause.setAttribute("aria-pressed", on ? "false" : "true"); }
+  }
   if (items.length > 1) {
-    var shown = 0;
-    setInterval(function () {
-      items[shown].classList.remove("shown");
-      shown = (shown + 1) % items.length;
-      items[shown].classList.add("shown");
-    }, Number(body.dataset.attractSeconds || 8) * 1000);
+    runLoop(true);
+    var touched = function (e) {
+      if (!(pause && e.target instanceof Element && pause.contains(e.target))) { runLoop(false); }
+    };
+    window.addEventListener("pointerdown", touched, { passive: true, capture: true });
+    window.addEventListener("keydown", touched, { capture: true });
+    if (pause) {
+      pause.addEventListener("click", function () { runLoop(pause.getAttribute("aria-pressed") === "true"); });
+    }
+  }
+
+  // The clock in the top bar, in the visitor's language and the kiosk's time zone.
+  // The idle start screen reloads now and then, so "on now" and the date stay true.
+  var clockEl = document.querySelector(".clock-time");
+  if (clockEl && window.Intl) {
+    var clockFormat = new Intl.DateTimeFormat(document.documentElement.lang + "-FI", {
+      hour: "numeric", minute: "2-digit", timeZone: body.dataset.timezone || undefined
+    });
+    setInterval(function () { clockEl.textContent = clockFormat.format(new Date()); }, 5000);
+  }
+  if (onStart && body.dataset.fresh === "1") {
+    var touched = false;
+    window.addEventListener("pointerdown", function () { touched = true; }, { passive: true, capture: true });
+    setTimeout(function () { if (!touched) { location.replace("/?fresh=1"); } }, 5 * 60 * 1000);
   }
 
   // Printing: enqueue, then follow the job; the page never waits on the printer.
@@ -80,7 +115,7 @@
         status.textContent = printButton.dataset.failed;
         status.classList.add("failed");
         var qr = document.querySelector(".qr");
-        if (qr) { qr.classList.add("emphasis"); qr.scrollIntoView({ block: "center" }); }
+        if (qr) { qr.classList.add("emphasis"); qr.scrollIntoView({ block: "nearest" }); }
         printButton.disabled = false;
       }
       post(printButton.dataset.printUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (job) {

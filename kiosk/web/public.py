@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import segno
 from flask import (
@@ -26,16 +26,18 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from markupsafe import Markup
 
 from kiosk import __version__
-from kiosk.catalog.model import CATEGORIES, pick
+from kiosk.catalog.model import CATEGORIES, pick, pick_language
 from kiosk.catalog.occurrences import next_occurrences
 from kiosk.catalog.query import Filters, paginate
 from kiosk.catalog.store import Catalog
 from kiosk.context import services
 from kiosk.i18n import UI_LANGUAGES, current_language
 from kiosk.web import labels
+from kiosk.web.icons import icon
 from kiosk.web.security import plain_next
 
 bp = Blueprint("public", __name__)
@@ -57,8 +59,7 @@ NOT_A_VISIT = {
 
 
 def _now() -> datetime:
-    tz = ZoneInfo(services().settings.kiosk.timezone)
-    return datetime.now(tz).replace(tzinfo=None)
+    return services().local_now()
 
 
 def _catalog() -> Catalog:
@@ -100,6 +101,12 @@ def _pick(text: dict[str, str], lang: str) -> str:
     return pick(text, lang)
 
 
+@bp.app_template_filter("pick_lang")
+def _pick_lang(text: dict[str, str], lang: str) -> str:
+    """The language of what ``pick`` shows, for the element's ``lang`` (hyphenation, speech)."""
+    return pick_language(text, lang)
+
+
 @bp.app_errorhandler(404)
 def _not_found(_exc: Exception) -> tuple[str, int]:
     return render_template("not_found.html"), 404
@@ -115,6 +122,8 @@ def _page_context() -> dict[str, Any]:
         "ui_languages": UI_LANGUAGES,
         "toggles": {name: bool(session.get(name)) for name in TOGGLES},
         "labels": labels,
+        "icon": icon,
+        "now": svc.local_now(),
         "version": __version__,
     }
 
@@ -152,15 +161,64 @@ def activities() -> str:
     settings = services().settings
     catalog = _catalog()
     filters = Filters.from_args(request.args.to_dict())
-    chosen = catalog.listing(filters, _now())
-    page = paginate(chosen, filters.page, settings.web.page_size)
+    listed = catalog.listing(filters, _now())
+    page = paginate(listed, filters.page, settings.web.page_size)
+    when = dict(_when_choices())
+    if filters.when == "week":
+        heading = gettext("Next 7 days")
+    elif filters.when:
+        heading = when[filters.when]
+    elif filters.category:
+        heading = labels.category(filters.category)
+    else:
+        heading = gettext("Things to do")
     return render_template(
         "activities.html",
         page=page,
         filters=filters,
+        heading=heading,
+        when_choices=_when_choices(),
+        chosen=_chosen(filters),
         categories=CATEGORIES,
         languages=catalog.spoken_languages(),
     )
+
+
+def _when_choices() -> list[tuple[str, str]]:
+    return [
+        ("", gettext("Any day")),
+        ("now", gettext("Now")),
+        ("today", gettext("Today")),
+        ("week", gettext("7 days")),
+    ]
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A filter in force, named, with the list's address without it."""
+
+    text: str
+    url: str
+
+
+def _chosen(filters: Filters) -> list[Chosen]:
+    """The filters in force, so an empty list can say which choice emptied it."""
+    out: list[Chosen] = []
+
+    def without(**change: object) -> str:
+        args: dict[str, Any] = filters.args(page=1, **change)
+        return url_for("public.activities", **args)
+
+    if filters.when:
+        out.append(Chosen(dict(_when_choices())[filters.when], without(when="")))
+    if filters.category:
+        out.append(Chosen(labels.category(filters.category), without(category="")))
+    if filters.free:
+        out.append(Chosen(gettext("Free of charge"), without(free=False)))
+    if filters.language:
+        name = labels.language_name(filters.language)
+        out.append(Chosen(gettext("Spoken: %(language)s", language=name), without(language="")))
+    return out
 
 
 @functools.lru_cache(maxsize=256)

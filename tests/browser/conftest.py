@@ -2,56 +2,31 @@
 
 No browser is downloaded: Playwright launches the system ``chromium`` through
 ``executable_path``. When no Chromium is installed the browser tests skip with
-that reason (``make test`` installs it when run as root on Debian).
+that reason (``make test`` installs it when run as root on Debian). The tests
+write no screenshots into the tree: ``make screenshots`` takes those.
 """
 
 from __future__ import annotations
 
-import shutil
-import threading
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Keep Chromium from phoning home: CI and kiosks have no general network.
-ARGS = [
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-sandbox",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.browser.screens import ARGS, CHROMIUM, LiveKiosk
+from tests.browser.screens import make_live as _make_live
 
 pytestmark = pytest.mark.browser
 
-
-class LiveKiosk:
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.app.extensions["kiosk"].close()
+__all__ = ["SCREENSHOTS", "LiveKiosk", "axe_violations", "make_live", "new_page"]
+# Where a test may leave a picture of what it saw: outside the source tree.
+SCREENSHOTS = Path(tempfile.gettempdir()) / "kiosk-test-screenshots"
 
 
-def make_live(tmp_path: Path, **sections: dict[str, Any]) -> LiveKiosk:
-    settings = Settings().replace(kiosk={"data_dir": str(tmp_path / "data")}, **sections)
-    return LiveKiosk(create_app(settings))
+def make_live(tmp_path: Path, fixed_clock: bool = False, **sections: dict[str, Any]) -> LiveKiosk:
+    return _make_live(tmp_path, fixed_clock=fixed_clock, **sections)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +35,7 @@ def browser() -> Iterator[Any]:
         pytest.skip("no Chromium installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b

@@ -3,30 +3,52 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, LiveKiosk, axe_violations, make_live, new_page
+from kiosk.catalog import wording
+from tests.browser.conftest import LiveKiosk, axe_violations, make_live, new_page
+from tests.browser.screens import (
+    FIXED_NOW,
+    LANGUAGES,
+    SCREENS,
+    new_context,
+    set_language,
+    set_mode,
+    showcase,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def test_tap_start_category_activity_and_back(browser: Any, live: LiveKiosk) -> None:
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
+    live = showcase(tmp_path_factory.mktemp("browse"))
+    yield live
+    live.stop()
+
+
+def test_tap_start_theme_activity_and_back(browser: Any, live: LiveKiosk) -> None:
     page = new_page(browser)
     page.goto(live.url + "/")
     page.get_by_role("link", name="Tekemistä", exact=True).tap()
     page.wait_for_url(re.compile(r"/activities$"))
+    page.get_by_role("button", name="Kaikki aiheet").tap()
     page.get_by_role("link", name="Digituki").tap()
     page.wait_for_url(re.compile(r"category=digital-help"))
     first = page.locator(".card a").first
-    title = first.locator(".title").inner_text()
+    title = first.locator(".card-title").inner_text()
     first.tap()
     page.wait_for_url(re.compile(r"/activities/demo-\d+"))
     assert page.get_by_role("heading", level=1).inner_text() == title
     page.get_by_role("link", name="Takaisin").tap()
     page.wait_for_url(re.compile(r"category=digital-help"))
+    page.get_by_role("link", name="Alkuun").tap()
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_switch_language_keeps_the_place(browser: Any, live: LiveKiosk) -> None:
@@ -35,10 +57,10 @@ def test_switch_language_keeps_the_place(browser: Any, live: LiveKiosk) -> None:
     page.get_by_role("link", name="Svenska").tap()
     page.wait_for_url(re.compile(r"/activities\?when=week$"))
     page.wait_for_selector("html[lang=sv]")
-    assert page.get_by_role("heading", level=1).inner_text() == "Den här veckan"
+    assert page.get_by_role("heading", level=1).inner_text() == "Kommande 7 dagar"
     page.get_by_role("link", name="English").tap()
     page.wait_for_selector("html[lang=en]")
-    assert page.get_by_role("heading", level=1).inner_text() == "This week"
+    assert page.get_by_role("heading", level=1).inner_text() == "Next 7 days"
 
 
 def test_idle_warning_more_time_then_reset(browser: Any, tmp_path: Path) -> None:
@@ -48,6 +70,7 @@ def test_idle_warning_more_time_then_reset(browser: Any, tmp_path: Path) -> None
         page.goto(kiosk.url + "/")
         page.get_by_role("link", name="English").tap()
         page.wait_for_selector("html[lang=en]")
+        page.get_by_role("button", name="Display").tap()
         page.get_by_role("button", name="Large text").tap()
         page.wait_for_selector("body.large-text")
         page.get_by_role("link", name="Things to do", exact=True).tap()
@@ -72,49 +95,106 @@ def test_idle_warning_more_time_then_reset(browser: Any, tmp_path: Path) -> None
         kiosk.stop()
 
 
-PUBLIC = [
-    "/",
-    "/activities",
-    "/activities?when=today",
-    "/activities/demo-001",
-    "/selftest",
-    "/talk",
-]
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_finds_no_serious_problems(browser: Any, kiosk: LiveKiosk, lang: str) -> None:
+    context = new_context(browser, (800, 480), lang)
+    page = context.new_page()
+    try:
+        set_language(page, kiosk.url, lang)
+        for screen in SCREENS:
+            page.goto(kiosk.url + screen.path)
+            assert axe_violations(page) == [], screen.name
+        for mode in ("large_text", "high_contrast"):
+            set_mode(page, kiosk.url, mode)
+            for path in ("/", "/activities", "/activities/demo-001"):
+                page.goto(kiosk.url + path)
+                assert axe_violations(page) == [], f"{path} in {mode}"
+    finally:
+        context.close()
 
 
-@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_axe_finds_no_serious_problems(browser: Any, live: LiveKiosk, lang: str) -> None:
+def test_zoom_is_allowed(browser: Any, kiosk: LiveKiosk) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
     page = new_page(browser)
-    page.goto(f"{live.url}/lang/{lang}")
-    for path in PUBLIC:
-        page.goto(live.url + path)
-        assert axe_violations(page) == [], path
-    page.goto(live.url + "/activities")
-    page.get_by_role("button", name=re.compile("contrast|kontrast", re.I)).tap()
-    page.wait_for_selector("body.high-contrast")
-    assert axe_violations(page) == [], "high contrast"
+    page.goto(kiosk.url + "/activities/demo-001")
+    found = Axe().run(page).response["violations"]
+    assert [v["id"] for v in found if v["id"] == "meta-viewport"] == []
 
 
-@pytest.mark.parametrize("size", [(800, 480), (1024, 600), (1080, 1920), (1920, 1080)])
-def test_layouts_fit_and_targets_are_big(
-    browser: Any, live: LiveKiosk, size: tuple[int, int]
+def test_the_highlight_stops_at_a_touch_and_with_its_pause_button(
+    browser: Any, tmp_path: Path
 ) -> None:
-    page = new_page(browser, *size)
-    for path in ["/", "/activities", "/activities/demo-003"]:
-        page.goto(live.url + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at {size}"
-        small = page.evaluate(
-            """() => [...document.querySelectorAll('a, button')]
-                .filter(e => e.offsetParent !== null && !e.closest('dialog'))
-                .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
-                .filter(([t, r]) => r.width < 60 || r.height < 60)
-                .map(([t, r]) => t + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))"""
+    kiosk = make_live(tmp_path, fixed_clock=True, web={"attract_seconds": 2})
+    try:
+        page = new_page(browser)
+        page.goto(kiosk.url + "/?fresh=1")
+        shown = page.locator(".highlight.shown .h-title")
+        first = shown.inner_text()
+        page.wait_for_function(
+            "t => document.querySelector('.highlight.shown .h-title').textContent !== t",
+            arg=first,
+            timeout=5000,
+        )  # it moves on by itself
+        pause = page.get_by_role("button", name="Pysäytä")
+        assert pause.get_attribute("aria-pressed") == "false"
+        pause.tap()
+        assert pause.get_attribute("aria-pressed") == "true"
+        held = shown.inner_text()
+        page.wait_for_timeout(4500)  # two turns of the loop
+        assert shown.inner_text() == held
+        pause.tap()  # and on again
+        assert pause.get_attribute("aria-pressed") == "false"
+        page.wait_for_function(
+            "t => document.querySelector('.highlight.shown .h-title').textContent !== t",
+            arg=held,
+            timeout=5000,
         )
-        assert small == [], f"{path} at {size}: small targets {small}"
-    if size in ((800, 480), (1080, 1920)):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.goto(live.url + "/")
-        page.screenshot(path=str(SCREENSHOTS / f"start-{size[0]}x{size[1]}.png"))
-        page.goto(live.url + "/activities/demo-003")
-        page.screenshot(path=str(SCREENSHOTS / f"activity-{size[0]}x{size[1]}.png"))
+
+        # A touch anywhere stops it as well.
+        page.goto(kiosk.url + "/?fresh=1")
+        page.locator(".welcome h1").tap()
+        held = shown.inner_text()
+        page.wait_for_timeout(4500)
+        assert shown.inner_text() == held
+        assert page.get_by_role("button", name="Pysäytä").get_attribute("aria-pressed") == "true"
+    finally:
+        kiosk.stop()
+
+
+def test_the_staff_corner_takes_no_tap_meant_for_the_highlight(
+    browser: Any, kiosk: LiveKiosk
+) -> None:
+    for size in ((800, 480), (1080, 1920)):
+        context = new_context(browser, size)
+        page = context.new_page()
+        page.goto(kiosk.url + "/")
+        card = page.locator(".highlight.shown a").bounding_box()
+        assert card is not None
+        # The card's bottom right corner, where the invisible staff corner used to be.
+        page.touchscreen.tap(card["x"] + card["width"] - 8, card["y"] + card["height"] - 8)
+        page.wait_for_url(re.compile(r"/activities/demo-\d+"))
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_clock_keeps_the_screens_time_format(browser: Any, kiosk: LiveKiosk, lang: str) -> None:
+    context = new_context(browser, (800, 480), lang)
+    page = context.new_page()
+    try:
+        set_language(page, kiosk.url, lang)
+        page.goto(kiosk.url + "/")
+        clock = page.locator(".clock-time")
+        assert clock.inner_text() == wording.clock(FIXED_NOW, lang)
+        # The page's own ticking clock writes 9.05 as the lists do.
+        ticked = page.evaluate(
+            """lang => new Intl.DateTimeFormat(lang + '-FI', {
+                 hour: 'numeric', minute: '2-digit', timeZone: document.body.dataset.timezone
+               }).format(new Date('2026-11-27T07:05:00Z'))""",
+            lang,
+        )
+        assert ticked == wording.clock(time(9, 5), lang)
+        page.wait_for_timeout(5500)  # one tick of the page's clock
+        assert clock.inner_text() == wording.clock(FIXED_NOW, lang)
+    finally:
+        context.close()
