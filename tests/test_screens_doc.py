@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.browser.screenshots import GALLERY_SIZES, SCREENS, gallery, shot_name
+from tests.browser.screens import SCREENS
+from tests.browser.screenshots import GALLERY_SIZES, gallery, shot_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "screens.md"
