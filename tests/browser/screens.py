@@ -56,7 +56,9 @@ class Screen:
 
 SCREENS = [
     Screen("start", "/", start=True),
+    Screen("display-sheet", "/", open=".display-button"),
     Screen("all", "/activities", main_action=True),
+    Screen("theme-sheet", "/activities", open="[popovertarget=theme-sheet]"),
     Screen("now", "/activities?when=now"),
     Screen("today", "/activities?when=today"),
     Screen("week", "/activities?when=week", main_action=True),
@@ -64,19 +66,21 @@ SCREENS = [
     Screen("spoken", "/activities?language=ru"),
     Screen("empty", "/activities?when=now&category=having-a-say&free=1"),
     Screen("activity", "/activities/demo-001", main_action=True),
+    Screen("language-sheet", "/activities/demo-001", open=".language-button"),
     Screen("activity-long", "/activities/demo-004", main_action=True),
     Screen("talk", "/talk"),
     Screen("not-found", "/activities/no-such-activity"),
     Screen("consent", "/selftest"),
-    Screen("display-sheet", "/", open=".display-button"),
-    Screen("theme-sheet", "/activities", open="[popovertarget=theme-sheet]"),
-    Screen("language-sheet", "/activities/demo-001", open=".language-button"),
 ]
 
 
 def show(page: Any, base: str, screen: Screen) -> None:
-    """Go to the screen, and open its sheet where its button is on screen."""
-    page.goto(base + screen.path)
+    """Go to the screen, and open its sheet where its button is on screen.
+
+    A sheet of the screen already shown opens without loading the page again.
+    """
+    if not (screen.open and page.url == base + screen.path):
+        page.goto(base + screen.path)
     if screen.open:
         button = page.locator(screen.open)
         if button.is_visible():
