@@ -126,15 +126,16 @@ def showcase(data_dir: Path) -> LiveKiosk:
     )
 
 
-def new_context(browser: Any, size: tuple[int, int], lang: str = "fi") -> Any:
-    """A touch context at one size, its clock at the kiosk's fixed moment."""
+def new_context(browser: Any, size: tuple[int, int], lang: str = "fi", fixed: bool = True) -> Any:
+    """A touch context at one size, its clock at the kiosk's fixed moment (``fixed``)."""
     context = browser.new_context(
         viewport={"width": size[0], "height": size[1]},
         has_touch=True,
         locale={"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[lang],
         timezone_id=TIMEZONE,
     )
-    context.clock.set_fixed_time(FIXED_NOW.replace(tzinfo=ZoneInfo(TIMEZONE)))
+    if fixed:
+        context.clock.set_fixed_time(FIXED_NOW.replace(tzinfo=ZoneInfo(TIMEZONE)))
     return context
 
 
