@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hub import texts
 from hub.config import HubConfig
 from hub.db import Hub, open_hub
-from hub.ingest import ingest
+from hub.ingest import hello, ingest
 from kiosk.shared.secret import secret_key
 
 __all__ = ["HubConfig", "create_app", "hub"]
@@ -46,7 +46,7 @@ def config() -> HubConfig:
 
 class _Sessions(SecureCookieSessionInterface):
     """The session cookie is ``Secure`` whenever the request came over HTTPS, directly
-    or through a trusted proxy that says so (KIOSK_HUB_TRUSTED_PROXIES)."""
+    or through a trusted proxy that says so (HUB_TRUSTED_PROXIES)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request.is_secure or super().get_cookie_secure(app))
@@ -93,16 +93,28 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
 # --- kiosks ---------------------------------------------------------------------------
 @api.post("/v1/kiosks/<kiosk_id>/batches")
 def receive(kiosk_id: str) -> ResponseReturnValue:
+    now = config().clock()
     outcome = ingest(
         hub(),
         kiosk_id,
         request.get_data(cache=False),
         request.headers.get("Kiosk-Signature", ""),
         k=config().k,
-        now=config().clock(),
+        now=now,
         sent_at=request.headers.get("Kiosk-Sent-At", ""),
     )
-    return {"status": outcome.status, "reason": outcome.reason}, outcome.status
+    return outcome.answer(now), outcome.status
+
+
+@api.post("/v1/kiosks/<kiosk_id>/hello")
+def kiosk_hello(kiosk_id: str) -> ResponseReturnValue:
+    """Where a kiosk stands (its newest batch and day here) and the hub's time, signed for."""
+    now = config().clock()
+    body = request.get_data(cache=False)
+    if len(body) > 4096:
+        return {"status": 400, "reason": "hello larger than 4096 bytes"}, 400
+    outcome = hello(hub(), kiosk_id, body, request.headers.get("Kiosk-Signature", ""), now)
+    return outcome.answer(now), outcome.status
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The ``kiosk-hub`` command: serve, enroll kiosks, add coordinators, export counts."""
+"""The ``kiosk-hub`` command: serve, enroll kiosks and their keys, add users, export counts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from hub.app import HubConfig, create_app
 from hub.config import ConfigError
 from hub.db import open_hub
-from hub.enroll import EnrollError, enroll, read
+from hub.enroll import KIOSK_ID, EnrollError, enroll, keys, read, retire
 from hub.export import BY, export_csv
 
 
@@ -44,14 +44,88 @@ def _enroll(args: argparse.Namespace) -> int:
     except EnrollError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.only:
+        entries = [e for e in entries if e["kiosk_id"] in args.only]
+        missing = set(args.only) - {e["kiosk_id"] for e in entries}
+        if missing:
+            print(f"error: not in {args.file}: {', '.join(sorted(missing))}", file=sys.stderr)
+            return 1
     config = _config(args)
     hub = open_hub(config.data_dir, config.database_url)
     try:
-        count = enroll(hub, entries)
+        lines = enroll(hub, entries, replace=args.command == "replace-key")
     finally:
         hub.close()
-    print(f"enrolled {count} kiosk(s): {', '.join(e['kiosk_id'] for e in entries)}")
+    print("\n".join(lines))
+    print(f"enrolled {len(entries)} kiosk(s)")
     return 0
+
+
+def _retire_key(args: argparse.Namespace) -> int:
+    if not KIOSK_ID.match(args.kiosk_id):
+        print(f"error: {args.kiosk_id!r} is not a kiosk id (k- and six digits)", file=sys.stderr)
+        return 1
+    if (args.key_id is None) == (not args.all):
+        print("error: name the key to retire, or give --all", file=sys.stderr)
+        return 1
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        with hub.transaction() as tx:
+            retired = retire(tx, args.kiosk_id, key_id=args.key_id, now=_now())
+        left = [k for k in keys(hub, args.kiosk_id) if k[2]]
+    finally:
+        hub.close()
+    if not retired:
+        print(f"error: {args.kiosk_id} has no active key {args.key_id or ''}".rstrip(),
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"{args.kiosk_id}: retired {', '.join(retired)}; batches signed with it are refused")
+    print(f"still accepted: {', '.join(k[1] for k in left) or 'no key (nothing is accepted)'}")
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        found = keys(hub, args.kiosk_id)
+    finally:
+        hub.close()
+    for kiosk_id, key_id, active, enrolled, retired in found:
+        state = "active" if active else f"retired {retired[:10]}".rstrip()
+        when = enrolled[:10] or "(not recorded)"
+        print(f"{kiosk_id}  {key_id:<24} {state:<20} enrolled {when}")
+    if not found:
+        print("no keys enrolled")
+    return 0
+
+
+def _refusals(args: argparse.Namespace) -> int:
+    from hub import refusals
+
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        found = (
+            refusals.of_kiosk(hub, args.kiosk_id, args.limit)
+            if args.kiosk_id
+            else sorted(refusals.newest(hub).values(), key=lambda r: r.received_at)
+        )
+    finally:
+        hub.close()
+    for r in found:
+        batch = f" batch {r.batch_seq}" if r.batch_seq is not None else ""
+        print(f"{r.received_at}  {r.kiosk_id}{batch}  HTTP {r.status}: {r.reason}")
+    if not found:
+        print("no refused uploads")
+    return 0
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -116,7 +190,7 @@ def _export(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-hub", description="Meeting-point hub")
     parser.add_argument(
-        "--data-dir", help="hub data directory (default $KIOSK_HUB_DATA_DIR or /var/lib/kiosk-hub)"
+        "--data-dir", help="hub data directory (default $HUB_DATA_DIR or /var/lib/kiosk-hub)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="receive batches and serve the dashboard")
@@ -129,12 +203,33 @@ def build_parser() -> argparse.ArgumentParser:
         choices=range(6),
         metavar="N",
         help="reverse proxies whose X-Forwarded-* headers to trust "
-        "(default $KIOSK_HUB_TRUSTED_PROXIES or 0; 1 behind Caddy or nginx)",
+        "(default $HUB_TRUSTED_PROXIES or 0; 1 behind Caddy or nginx)",
     )
     serve.set_defaults(handler=_serve)
-    enroll_cmd = sub.add_parser("enroll", help="accept the kiosks of an enrollment file")
-    enroll_cmd.add_argument("file")
-    enroll_cmd.set_defaults(handler=_enroll)
+    for name, text in (
+        ("enroll", "accept the kiosks of an enrollment file (a new card's key is added; "
+                   "the old card's stays accepted until retired)"),
+        ("replace-key", "enroll a new card's key and retire the kiosk's other keys at once "
+                        "(a broken, lost or stolen card)"),
+    ):  # fmt: skip
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("file", help="enrollment.json written by kiosk-provision")
+        cmd.add_argument("--only", nargs="+", metavar="KIOSK_ID", help="only these kiosks")
+        cmd.set_defaults(handler=_enroll)
+    retire_cmd = sub.add_parser(
+        "retire-key", help="stop accepting batches signed with a kiosk's key (an old card)"
+    )
+    retire_cmd.add_argument("kiosk_id")
+    retire_cmd.add_argument("key_id", nargs="?", help="the key to retire (kiosk-hub keys)")
+    retire_cmd.add_argument("--all", action="store_true", help="retire every key of the kiosk")
+    retire_cmd.set_defaults(handler=_retire_key)
+    keys_cmd = sub.add_parser("keys", help="list the enrolled keys, active and retired")
+    keys_cmd.add_argument("kiosk_id", nargs="?")
+    keys_cmd.set_defaults(handler=_keys)
+    refused = sub.add_parser("refusals", help="refused uploads: each kiosk's newest, or one's")
+    refused.add_argument("kiosk_id", nargs="?")
+    refused.add_argument("--limit", type=int, default=20)
+    refused.set_defaults(handler=_refusals)
     user = sub.add_parser("add-user", help="let someone sign in (or change a password or role)")
     user.add_argument("name")
     user.add_argument(

@@ -69,8 +69,34 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 last_at TEXT NOT NULL, PRIMARY KEY (kind, subject))""",
         ],
     ),
+    (
+        4,
+        [
+            # Which enrolled key signed each batch, and when keys came and went: a
+            # kiosk's card is replaced, its new key enrolled and the old one retired.
+            "ALTER TABLE batch ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE kiosk_key ADD COLUMN enrolled_at TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE kiosk_key ADD COLUMN retired_at TEXT NOT NULL DEFAULT ''",
+            # Counts a kiosk made on a day it had already sent (its clock was behind, or
+            # a new card counted on a day the old one sent), added to that day once.
+            """CREATE TABLE IF NOT EXISTS ops_correction (
+                kiosk_id TEXT NOT NULL, batch_seq INTEGER NOT NULL, date TEXT NOT NULL,
+                metric TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', value INTEGER NOT NULL,
+                PRIMARY KEY (kiosk_id, batch_seq, date, metric, key))""",
+            "CREATE INDEX IF NOT EXISTS ops_correction_date ON ops_correction (date)",
+            # Every refused upload of an enrolled kiosk, with the reason it was given
+            # (the dashboard shows the newest; hub.refusals keeps a bounded number).
+            """CREATE TABLE IF NOT EXISTS upload_refusal (
+                kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, status INTEGER NOT NULL,
+                code TEXT NOT NULL, reason TEXT NOT NULL, batch_seq INTEGER,
+                key_id TEXT NOT NULL DEFAULT '')""",
+            "CREATE INDEX IF NOT EXISTS upload_refusal_kiosk "
+            "ON upload_refusal (kiosk_id, received_at)",
+        ],
+    ),
 ]
 PLACEHOLDER = re.compile(r"\?")
+ROWS_PER_INSERT = 1000  # 6 columns: well under PostgreSQL's 65,535 parameters a statement
 
 
 class Hub:
@@ -156,6 +182,16 @@ class Hub:
         with self.transaction() as tx:
             return tx.all(sql, params)
 
+    def release(self) -> None:
+        """Close the calling thread's connection (a server that starts a thread per request)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        with self._lock:
+            self._all.remove(conn)
+        conn.close()
+        self._local.conn = None
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -168,6 +204,26 @@ class Tx:
     def __init__(self, cursor: Any, *, postgres: bool) -> None:
         self.cursor, self.postgres = cursor, postgres
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Statements sent together, their results read at the end: one round trip to
+        PostgreSQL instead of one each (nothing changes on SQLite, which is in-process).
+        Read each result with :meth:`later`."""
+        if not self.postgres:
+            yield
+            return
+        with self.cursor.connection.pipeline():
+            yield
+
+    def later(self, sql: str, params: Sequence[Any] = ()) -> Later:
+        """Run a statement on a cursor of its own; its rows are read when asked for."""
+        cursor = self.cursor.connection.cursor()
+        if not self.postgres:
+            cursor.execute(sql, tuple(params))
+            return Later(rows=[tuple(r) for r in cursor.fetchall()])
+        cursor.execute(PLACEHOLDER.sub("%s", sql), tuple(params))
+        return Later(cursor=cursor)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; the number of rows it changed."""
         self.cursor.execute(PLACEHOLDER.sub("%s", sql) if self.postgres else sql, tuple(params))
@@ -179,6 +235,34 @@ class Tx:
             query = PLACEHOLDER.sub("%s", sql) if self.postgres else sql
             self.cursor.executemany(query, [tuple(r) for r in rows])
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows into one table, a row already there left as it is: on PostgreSQL as
+        multi-row INSERTs of up to :data:`ROWS_PER_INSERT` rows (sent in the caller's
+        pipeline: no round trip of their own), on SQLite as one prepared statement run
+        for every row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if not self.postgres:
+            marks = ", ".join("?" * len(columns))
+            self.cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                [tuple(r) for r in rows],
+            )
+            return
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start : start + ROWS_PER_INSERT]
+            cursor = self.cursor.connection.cursor()
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES "
+                + ", ".join([row] * len(chunk))
+                + " ON CONFLICT DO NOTHING",
+                tuple(v for r in chunk for v in r),
+            )
+
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self.execute(sql, params)
         return [tuple(r) for r in self.cursor.fetchall()]
@@ -186,6 +270,19 @@ class Tx:
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self.all(sql, params)
         return rows[0] if rows else None
+
+
+class Later:
+    """The rows of a statement sent in a pipeline, read (and its cursor closed) on demand."""
+
+    def __init__(self, *, rows: list[tuple[Any, ...]] | None = None, cursor: Any = None) -> None:
+        self._rows, self._cursor = rows, cursor
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._rows is None:
+            self._rows = [tuple(r) for r in self._cursor.fetchall()]
+            self._cursor.close()
+        return self._rows
 
 
 def open_hub(data_dir: Path, database_url: str | None, schema: str = "") -> Hub:

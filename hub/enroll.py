@@ -2,8 +2,14 @@
 
 Reads the file ``kiosk-provision`` writes: {"kiosks": [{kiosk_id, name, region,
 place, key_id, public_key}]}. The whole file is checked before anything is
-stored; enrolling again updates names and adds a new key (the old key of that
-kiosk is retired, so a re-provisioned card's old image is no longer trusted).
+stored.
+
+A kiosk has one active key per card it runs on. Enrolling again updates names
+and **adds** the new card's key: the old card's key stays accepted, so that
+batches still waiting on it (a new version put on a new card) can arrive, until
+``kiosk-hub retire-key`` retires it. ``replace-key`` enrolls and retires the
+kiosk's other keys at once (a broken, lost or stolen card). A key enrolled again
+under the same key id with another public key replaces it.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hub.db import Hub
+from hub.db import Hub, Tx
 
 KIOSK_ID = re.compile(r"^k-\d{6}$")
 
@@ -55,8 +61,13 @@ def _problems(entry: Any) -> list[str]:
     return out
 
 
-def enroll(hub: Hub, entries: list[dict[str, str]]) -> int:
+def enroll(hub: Hub, entries: list[dict[str, str]], *, replace: bool = False) -> list[str]:
+    """Accept the kiosks and keys of an enrollment file; what changed, a line per kiosk.
+
+    ``replace``: retire every other key of these kiosks (their old cards).
+    """
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    lines = []
     with hub.transaction() as tx:
         for e in entries:
             kid = e["kiosk_id"]
@@ -68,14 +79,63 @@ def enroll(hub: Hub, entries: list[dict[str, str]]) -> int:
                 [kid, e["name"], e.get("region", ""), e.get("place", ""), now],
             )
             key_id = e.get("key_id") or e["public_key"][:12]
-            tx.execute(
-                "UPDATE kiosk_key SET active = 0 WHERE kiosk_id = ? AND pubkey != ?",
-                [kid, e["public_key"]],
+            before = tx.one(
+                "SELECT pubkey, active FROM kiosk_key WHERE kiosk_id = ? AND key_id = ?",
+                [kid, key_id],
             )
             tx.execute(
-                "INSERT INTO kiosk_key (kiosk_id, key_id, pubkey, active) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (kiosk_id, key_id) DO UPDATE SET pubkey = excluded.pubkey, "
-                "active = 1",
-                [kid, key_id, e["public_key"]],
+                "INSERT INTO kiosk_key (kiosk_id, key_id, pubkey, active, enrolled_at, "
+                "retired_at) VALUES (?, ?, ?, 1, ?, '') ON CONFLICT (kiosk_id, key_id) DO UPDATE "
+                "SET pubkey = excluded.pubkey, active = 1, retired_at = '', "
+                "enrolled_at = excluded.enrolled_at",
+                [kid, key_id, e["public_key"], now],
             )
-    return len(entries)
+            if before is None:
+                line = f"{kid}: key {key_id} enrolled"
+            elif before[0] != e["public_key"]:
+                line = f"{kid}: key {key_id} replaced by a new one (the old card's is refused)"
+            else:
+                line = f"{kid}: key {key_id} already enrolled" + (
+                    "" if before[1] else ", active again"
+                )
+            if replace:
+                retired = retire(tx, kid, except_key=key_id, now=now)
+                if retired:
+                    line += f"; retired {', '.join(retired)}"
+            else:
+                others = [r[0] for r in tx.all(
+                    "SELECT key_id FROM kiosk_key WHERE kiosk_id = ? AND active = 1 "
+                    "AND key_id != ? ORDER BY key_id", [kid, key_id])]  # fmt: skip
+                if others:
+                    line += (f"; still accepted: {', '.join(others)} (once the old card's batches "
+                             f"are in: kiosk-hub retire-key {kid} {others[0]})")  # fmt: skip
+            lines.append(line)
+    return lines
+
+
+def retire(tx: Tx, kiosk_id: str, *, key_id: str | None = None, except_key: str | None = None,
+           now: str) -> list[str]:  # fmt: skip
+    """Retire one key of a kiosk, or every key but ``except_key``; the key ids retired."""
+    rows = tx.all(
+        "SELECT key_id FROM kiosk_key WHERE kiosk_id = ? AND active = 1 ORDER BY key_id",
+        [kiosk_id],
+    )
+    chosen = [str(r[0]) for r in rows
+              if (key_id is None or r[0] == key_id) and r[0] != except_key]  # fmt: skip
+    for kid in chosen:
+        tx.execute(
+            "UPDATE kiosk_key SET active = 0, retired_at = ? WHERE kiosk_id = ? AND key_id = ?",
+            [now, kiosk_id, kid],
+        )
+    return chosen
+
+
+def keys(hub: Hub, kiosk_id: str | None = None) -> list[tuple[str, str, bool, str, str]]:
+    """(kiosk, key id, active, enrolled at, retired at) of every key, or one kiosk's."""
+    sql = "SELECT kiosk_id, key_id, active, enrolled_at, retired_at FROM kiosk_key"
+    args: list[str] = []
+    if kiosk_id:
+        sql += " WHERE kiosk_id = ?"
+        args.append(kiosk_id)
+    return [(str(a), str(b), bool(c), str(d), str(e))
+            for a, b, c, d, e in hub.query(sql + " ORDER BY kiosk_id, key_id", args)]  # fmt: skip

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from hub import publication
+from hub import publication, refusals, texts
 from hub.db import Hub
 from hub.publication import BandRow, Figure
+from hub.refusals import Refusal
 
 SERIES = {"visits": "sessions_started", "prints": "activity_prints", "tests": "tests_completed"}
 SKEW_ALERT_S = 300
@@ -36,27 +37,32 @@ class KioskRow:
     kiosk_id: str
     name: str
     region: str
-    last_seen: str | None
+    last_seen: str | None  # the last upload the hub stored (UTC)
     last_seq: int
     missing: int  # batch numbers below the newest that never arrived
     skew_s: int | None
     clock_synced: bool | None
     printer_faults: int  # last 14 days
     silent: bool  # nothing for 48 hours
+    app_version: str | None = None  # of the newest batch
+    keys: int = 1  # active keys: more than one while an old card may still send
+    refused: Refusal | None = None  # the newest refusal, when nothing was stored since
 
     @property
     def alerts(self) -> list[str]:
         out = []
+        if self.refused is not None:
+            out.append(texts.ALERT_REFUSED)
         if self.silent:
-            out.append("silent")
+            out.append(texts.ALERT_SILENT)
         if self.missing:
-            out.append("gap")
+            out.append(texts.ALERT_GAP)
         if self.skew_s is not None and abs(self.skew_s) > SKEW_ALERT_S:
-            out.append("clock skew")
+            out.append(texts.ALERT_SKEW)
         if self.clock_synced is False:
-            out.append("clock not synced")
+            out.append(texts.ALERT_NOT_SYNCED)
         if self.printer_faults:
-            out.append("printer")
+            out.append(texts.ALERT_PRINTER)
         return out
 
 
@@ -69,24 +75,32 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
         "WHERE k.status = 'active' GROUP BY k.kiosk_id, k.name, k.region ORDER BY k.region, k.name"
     )
     last = {
-        r[0]: (r[1], bool(r[2]))
+        r[0]: (r[1], bool(r[2]), r[3])
         for r in hub.query(
-            "SELECT b.kiosk_id, b.skew_s, b.clock_synced FROM batch b JOIN (SELECT kiosk_id, "
-            "max(batch_seq) AS seq FROM batch GROUP BY kiosk_id) m "
+            "SELECT b.kiosk_id, b.skew_s, b.clock_synced, b.app_version FROM batch b "
+            "JOIN (SELECT kiosk_id, max(batch_seq) AS seq FROM batch GROUP BY kiosk_id) m "
             "ON m.kiosk_id = b.kiosk_id AND m.seq = b.batch_seq"
         )
     }
-    faults = dict(
-        hub.query(
-            "SELECT kiosk_id, sum(value) FROM ops_daily WHERE metric = 'printer' "
+    faults: dict[str, int] = defaultdict(int)
+    for table in ("ops_daily", "ops_correction"):
+        for kid, value in hub.query(
+            f"SELECT kiosk_id, sum(value) FROM {table} WHERE metric = 'printer' "
             "AND key != 'ok' AND date >= ? GROUP BY kiosk_id",
             [since],
-        )
+        ):
+            faults[kid] += int(value or 0)
+    keys = dict(
+        hub.query("SELECT kiosk_id, count(*) FROM kiosk_key WHERE active = 1 GROUP BY kiosk_id")
     )
+    refused = refusals.newest(hub)
     out = []
     for kid, name, region, seen, top, count in rows:
-        skew, synced = last.get(kid, (None, None))
+        skew, synced, version = last.get(kid, (None, None, None))
         silent = seen is None or datetime.fromisoformat(seen) < now - SILENT_AFTER
+        refusal = refused.get(kid)
+        if refusal is not None and seen is not None and refusal.received_at <= seen:
+            refusal = None  # a batch was stored after it: uploads go through again
         out.append(
             KioskRow(
                 kid,
@@ -97,8 +111,11 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
                 int(top) - int(count),
                 skew,
                 synced,
-                int(faults.get(kid, 0) or 0),
+                faults.get(kid, 0),
                 silent,
+                version,
+                int(keys.get(kid, 0)),
+                refusal,
             )
         )
     return out
@@ -194,6 +211,23 @@ def counts(
             span,
         ):
             values[(day, "printer_faults")][kid] = int(value)
+    # Corrections count from the day they arrived: in published figures only when that
+    # was before the day was published (a published day never changes).
+    for kid, day, metric, key, value, received in hub.query(
+        "SELECT c.kiosk_id, c.date, c.metric, c.key, c.value, b.received_at "
+        "FROM ops_correction c JOIN batch b "
+        "ON b.kiosk_id = c.kiosk_id AND b.batch_seq = c.batch_seq "
+        "WHERE c.date >= ? AND c.date <= ?",
+        span,
+    ):
+        if not raw and datetime.fromisoformat(received) >= day_published(
+            date.fromisoformat(day), settle_days
+        ):
+            continue
+        name = "printer_faults" if metric == "printer" and key != "ok" else metric
+        if name in metrics:
+            cell = values[(day, name)]
+            cell[kid] = cell.get(kid, 0) + int(value)
     by_day: dict[str, list[str]] = defaultdict(list)
     for kid, day in sorted(included):
         by_day[day].append(kid)

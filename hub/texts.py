@@ -17,6 +17,16 @@ RAW_NOT_ALLOWED = "Raw counts are for coordinators."
 EXPORT_BAD_DATES = "Dates are YYYY-MM-DD, from on or before to, at most 366 days."
 EXPORT_BAD_BY = "by must be kiosk, region or fleet."
 
+# The fleet table's "attention" marks (hub.report.KioskRow.alerts).
+ALERT_REFUSED = "upload refused"
+ALERT_SILENT = "silent"
+ALERT_GAP = "gap"
+ALERT_SKEW = "clock skew"
+ALERT_NOT_SYNCED = "clock not synced"
+ALERT_PRINTER = "printer"
+NEVER = "never"
+TWO_KEYS = "{count} keys accepted (an old card's too)"
+
 ERRORS = {
     400: "The request could not be understood.",
     401: "Please sign in.",

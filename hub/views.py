@@ -24,7 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from hub import report, texts, throttle
+from hub import refusals, report, texts, throttle
 from hub.app import ROOT, config, hub
 from hub.export import BY, export_csv
 from hub.publication import MIN_KIOSKS, MIN_TESTS
@@ -101,6 +101,8 @@ def fleet() -> ResponseReturnValue:
         "fleet.html",
         rows=report.fleet(hub(), config().clock()),
         regions=report.regions(hub()),
+        never=texts.NEVER,
+        two_keys=texts.TWO_KEYS,
         coordinator=_coordinator(),
         export_from=(today - timedelta(days=30)).isoformat(),
         export_to=today.isoformat(),
@@ -122,7 +124,10 @@ def kiosk(kiosk_id: str) -> ResponseReturnValue:
     if not rows:
         abort(404)
     # No score bands here: a kiosk's own windows are never published (hub.publication).
-    return _charts(rows[0].name, ("kiosk", kiosk_id), None, row=rows[0])
+    return _charts(
+        rows[0].name, ("kiosk", kiosk_id), None, row=rows[0],
+        refusals=refusals.of_kiosk(hub(), kiosk_id),
+    )  # fmt: skip
 
 
 @ui.get("/regions/<region>")

@@ -11,6 +11,11 @@ Metric names are those of the upload batch (kiosk/shared/schema.json):
 sessions_started, consent_shown, consent_declined, tests_completed,
 tests_incomplete, abandoned (key "<item>:timeout" or "<item>:exit"), ui_language,
 accessibility, activity_views, activity_prints, printer, staff_calls.
+
+Every value is checked here against what a batch may carry, so that no day ever
+holds what the hub would refuse: a key the schema refuses, or a new key beyond
+the number one day may hold, is not counted; a counter stops at the schema's
+maximum. Either leaves a note (:data:`NOTE`) that the staff Health screen shows.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from kiosk.shared import batch
 from kiosk.shared.bands import ScoreWindow, band_of
 from kiosk.store.db import Store
 
@@ -36,6 +42,8 @@ METRICS = (
     "staff_calls",
 )
 MIN_K = 3
+NOTE = "tally_note"  # meta: the newest count not kept as it came, "<day>|<kind>|<what>"
+FULL, REFUSED = "full", "refused"  # a counter at its maximum; a key no batch can carry
 
 
 class Tally:
@@ -53,8 +61,16 @@ class Tally:
         """Add ``n`` to today's (metric, key) counter."""
         if metric not in METRICS:
             raise ValueError(f"unknown metric {metric!r}")
+        if n < 0:
+            raise ValueError(f"a count only grows (n = {n})")
         day = self.today(now).isoformat()
+        problem = batch.key_problem(metric, key)
         with self.store.write() as db:
+            if problem is None and not _room_for(db, day, metric, key):
+                problem = f"{metric}: more than {batch.max_keys(metric)} different keys in a day"
+            if problem is not None:
+                _note(db, day, REFUSED, problem)
+                return
             _increment(db, day, metric, key, n)
 
     def complete_test(self, pack: str, raw_sum: int, now: datetime | None = None) -> None:
@@ -122,8 +138,42 @@ class Tally:
 
 
 def _increment(db: object, day: str, metric: str, key: str, n: int) -> None:
+    # Saturates at the schema's maximum: one runaway counter (a stuck sensor, a bug)
+    # must not make the whole day impossible to send.
+    cap = batch.max_count()
+    (value,) = db.execute(  # type: ignore[attr-defined]
+        "INSERT INTO counters (date, metric, key, value) VALUES (?, ?, ?, min(?, ?)) "
+        "ON CONFLICT (date, metric, key) DO UPDATE SET value = min(value + excluded.value, ?) "
+        "RETURNING value",
+        [day, metric, key, n, cap, cap],
+    ).fetchone()
+    if value >= cap:
+        _note(db, day, FULL, f"{metric} {key}".strip())
+
+
+def _room_for(db: object, day: str, metric: str, key: str) -> bool:
+    """False when ``key`` is new and the day already holds as many keys as a batch may."""
+    if batch.max_keys(metric) <= 1 or metric == "abandoned":  # bounded by the key's form
+        return True
+    found = db.execute(  # type: ignore[attr-defined]
+        "SELECT count(*), max(key = ?) FROM counters WHERE date = ? AND metric = ?",
+        [key, day, metric],
+    ).fetchone()
+    return bool(found[1]) or int(found[0]) < batch.max_keys(metric)
+
+
+def _note(db: object, day: str, kind: str, what: str) -> None:
     db.execute(  # type: ignore[attr-defined]
-        "INSERT INTO counters (date, metric, key, value) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (date, metric, key) DO UPDATE SET value = value + excluded.value",
-        [day, metric, key, n],
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [NOTE, f"{day}|{kind}|{what[:200]}"],
     )
+
+
+def note(store: Store) -> tuple[date, str, str] | None:
+    """The newest count not kept as it came: (day, FULL or REFUSED, which counter)."""
+    row = store.db().execute("SELECT value FROM meta WHERE key = ?", [NOTE]).fetchone()
+    if not row:
+        return None
+    day, kind, what = str(row[0]).split("|", 2)
+    return date.fromisoformat(day), kind, what

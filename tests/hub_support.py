@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally
 from kiosk.upload.signing import create_key, key_path, public_b64
 
-POSTGRES_URL = os.environ.get("DATABASE_URL") or "postgresql://root@127.0.0.1:5432/test"
+DEFAULT_POSTGRES = "postgresql://root@127.0.0.1:5432/test"
 
 
 class FakeClock:
@@ -54,16 +55,35 @@ def sign_in(app: Flask, hub: Hub, name: str = "koordinaattori", role: str = "coo
     return client
 
 
-def postgres_or_skip() -> str:
-    """The PostgreSQL URL, or a visible skip naming why it cannot be used."""
+def postgres_or_skip(environ: Mapping[str, str] | None = None) -> str:
+    """The PostgreSQL URL to test on; a skip only when no server is configured.
+
+    With ``DATABASE_URL`` set, a server was asked for: one that cannot be used fails
+    the test, with the reason. Without it the tests use the usual local server if
+    something listens on 127.0.0.1:5432, and skip (saying so) if nothing does.
+    """
+    environ = os.environ if environ is None else environ
+    url = environ.get("DATABASE_URL") or ""
+    if not url and not _listening("127.0.0.1", 5432):
+        pytest.skip("no PostgreSQL: DATABASE_URL is not set and nothing listens on 127.0.0.1:5432")
+    url = url or DEFAULT_POSTGRES
     try:
         import psycopg
 
-        with psycopg.connect(POSTGRES_URL, connect_timeout=3) as conn:
+        with psycopg.connect(url, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
-    except Exception as exc:  # any reason a server cannot be used is a reason to skip
-        pytest.skip(f"no PostgreSQL server reachable at {POSTGRES_URL}: {exc}".splitlines()[0])
-    return POSTGRES_URL
+    except Exception as exc:
+        where = "DATABASE_URL" if environ.get("DATABASE_URL") else "127.0.0.1:5432"
+        pytest.fail(f"PostgreSQL at {where} ({url}) cannot be used: {exc}".splitlines()[0])
+    return url
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def open_test_hub(kind: str, tmp_path: Path) -> tuple[Hub, Callable[[], None]]:
@@ -91,13 +111,20 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hub]:
     done()
 
 
+def is_batch(environ: Any) -> bool:
+    return str(environ.get("PATH_INFO", "")).endswith("/batches")
+
+
 class LiveHub:
-    """The hub's app served by a real HTTP server on 127.0.0.1; ``wrap`` injects faults."""
+    """The hub's app served by a real HTTP server on 127.0.0.1; ``wrap`` injects faults
+    into the requests that carry batches."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.wrap: Callable[[Any, Any, Any], Any] | None = None
         self.requests = 0
+        self.batches = 0  # requests that carried a batch (not a hello)
+        self.down = False  # every request answered 503, as a proxy does with its hub away
         self.server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         # Join requests still running at stop (a slow request outliving its client),
         # so none touches the database after the test closed it.
@@ -108,9 +135,18 @@ class LiveHub:
 
     def _wsgi(self, environ: Any, start_response: Any) -> Any:
         self.requests += 1
-        if self.wrap is not None:
-            return self.wrap(self.app, environ, start_response)
-        return self.app(environ, start_response)
+        if is_batch(environ):
+            self.batches += 1
+        if self.down:
+            start_response("503 Service Unavailable", [("Content-Type", "text/html")])
+            return [b"<html><body>503 Service Unavailable</body></html>"]
+        try:
+            if self.wrap is not None and is_batch(environ):
+                return self.wrap(self.app, environ, start_response)
+            return self.app(environ, start_response)
+        finally:
+            # The test server starts a thread per request: its connection goes with it.
+            self.app.extensions["hub"].release()
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -141,7 +177,7 @@ class FakeKiosk:
             "name": f"Kiosk {self.settings.kiosk.id}",
             "region": region,
             "place": "",
-            "key_id": "key-1",
+            "key_id": self.settings.upload.key_id,
             "public_key": public_b64(self.key),
         }
 
@@ -157,11 +193,19 @@ class FakeKiosk:
         self.store.close()
 
 
-def make_kiosk(tmp_path: Path, kiosk_id: str = "k-000001", hub_url: str = "") -> FakeKiosk:
-    data = tmp_path / kiosk_id
+def make_kiosk(
+    tmp_path: Path,
+    kiosk_id: str = "k-000001",
+    hub_url: str = "",
+    *,
+    card: str = "",
+    key_id: str = "key-1",
+) -> FakeKiosk:
+    """A kiosk on a card of its own: ``card`` names another card (a fresh database and key)."""
+    data = tmp_path / (f"{kiosk_id}-{card}" if card else kiosk_id)
     settings = Settings().replace(
         kiosk={"id": kiosk_id, "data_dir": str(data)},
-        upload={"hub_url": hub_url, "key_id": "key-1", "require_time_sync": False},
+        upload={"hub_url": hub_url, "key_id": key_id, "require_time_sync": False},
     )
     data.mkdir(parents=True, exist_ok=True)
     store = Store(data / "kiosk.db")

@@ -50,6 +50,7 @@ class Fleet:
         prints: int = 0,
         tests: int = 0,
         windows: list[ScoreWindow] | None = None,
+        correction: bool = False,
     ) -> None:
         self.seq[kiosk_id] = self.seq.get(kiosk_id, 0) + 1
         days = [{"date": day.isoformat(), "sessions_started": visits, "tests_completed": tests,
@@ -62,8 +63,9 @@ class Fleet:
                 timezone="Europe/Helsinki",
                 app_version="0.1.0",
                 clock_synced=True,
-                days=days,
+                days=[] if correction else days,
                 windows=windows or [],
+                corrections=days if correction else [],
             )
         )
         answer = self.app.test_client().post(
@@ -287,3 +289,42 @@ def test_moving_a_kiosk_to_another_region_is_shown_at_once(fleet: Fleet) -> None
         "Kaupunki": "30",
         "Kylä": "32",
     }
+
+
+def test_a_correction_counts_where_it_arrived_in_time_and_never_revises_a_published_day(
+    fleet: Fleet,
+) -> None:
+    fleet.add("k-000001", "Kylä")
+    fleet.send("k-000001", visits=12)
+    fleet.send("k-000001", visits=2, correction=True)  # counted under the day after it was sent
+    fleet.clock.advance(days=5)  # the day is published, with both
+    viewer = sign_in(fleet.app, fleet.hub, "katsoja", "viewer")
+    published = page_series(viewer, "/kiosks/k-000001?days=7")
+    assert published["visits"][published["days"].index(DAY.isoformat())] == 14
+    fleet.send("k-000001", visits=5, correction=True)  # after publication: raw counts only
+    again = page_series(viewer, "/kiosks/k-000001?days=7")
+    assert again["visits"] == published["visits"]
+    coordinator = sign_in(fleet.app, fleet.hub, "koordinaattori", "coordinator")
+    raw = page_series(coordinator, "/kiosks/k-000001?days=7&raw=1")
+    assert raw["visits"][raw["days"].index(DAY.isoformat())] == 19
+    assert [r["sessions_started"] for r in rows(coordinator, "kiosk", raw="1")] == ["19"]
+
+
+def test_a_day_not_sent_yet_is_missing_in_the_chart_not_zero(fleet: Fleet) -> None:
+    fleet.add("k-000001", "Kylä")
+    fleet.send("k-000001", visits=9)  # yesterday's; today's is still on the kiosk
+    coordinator = sign_in(fleet.app, fleet.hub, "koordinaattori", "coordinator")
+    raw = page_series(coordinator, "/kiosks/k-000001?days=7&raw=1")
+    assert raw["days"][-1] == fleet.clock().date().isoformat()
+    assert raw["visits"][-2:] == [9, None] and raw["text"]["visits"][-1] == "–"
+    for path in ("/regions/Kylä?days=7&raw=1", "/all?days=7&raw=1"):
+        assert page_series(coordinator, path)["visits"][-1] is None
+
+
+def test_the_fleet_table_shows_each_kiosks_version_and_last_upload(fleet: Fleet) -> None:
+    fleet.add("k-000001", "Kylä")
+    fleet.send("k-000001", visits=3)
+    viewer = sign_in(fleet.app, fleet.hub, "katsoja", "viewer")
+    page = viewer.get("/").get_data(as_text=True)
+    assert "App version" in page and "<td>0.1.0" in page
+    assert "Last upload (UTC)" in page and fleet.clock().isoformat(timespec="seconds") in page

@@ -31,8 +31,8 @@ def test_usage_counts_per_day_for_fourteen_days(staff: FlaskClient, services: Se
     tally.count("sessions_started", n=7, now=_day(services, 13))
     tally.count("sessions_started", n=99, now=_day(services, 14))  # outside the window
     tally.count("consent_declined", n=2, now=_day(services, 1))
-    tally.count("abandoned", "consent:timeout", n=1, now=_day(services, 0))
-    tally.count("abandoned", "item3:exit", n=2, now=_day(services, 0))
+    tally.count("abandoned", "1:timeout", n=1, now=_day(services, 0))
+    tally.count("abandoned", "3:exit", n=2, now=_day(services, 0))
     data = staff.get("/staff/usage.json").get_json()
     assert len(data["days"]) == 14
     assert data["days"][-1] == services.tally.today().isoformat()

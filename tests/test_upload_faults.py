@@ -148,7 +148,7 @@ def test_the_answer_lost_after_the_hub_stored_the_batch(
 
     live_hub.wrap = lose_answer
     assert night(kiosk, START, live_hub.url) == 0
-    assert live_hub.requests == 2
+    assert live_hub.batches == 2
     assert hub_visits(hub_db, "k-000001") == 5
     assert hub_db.query("SELECT count(*) FROM batch")[0][0] == 1
     kiosk.close()
@@ -173,7 +173,7 @@ def test_a_tampered_body_is_refused_and_raises_the_alarm(
     assert state.alarm is not None and "401" in state.alarm and state.waiting == 1
     assert any(e.level == "error" for e in kiosk.events.recent(20))
     # Stopped: the batch after it waits too, nothing reached the hub's counts.
-    assert hub_visits(hub_db, "k-000001") == 0 and live_hub.requests == 1
+    assert hub_visits(hub_db, "k-000001") == 0 and live_hub.batches == 1
     kiosk.close()
 
 
@@ -252,7 +252,7 @@ def test_kill_9_of_kiosk_upload_midway(live_hub: LiveHub, hub_db: Hub, tmp_path:
     command = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "upload"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
-    while live_hub.requests < 3 and time.monotonic() < deadline:
+    while live_hub.batches < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
@@ -267,5 +267,5 @@ def test_kill_9_of_kiosk_upload_midway(live_hub: LiveHub, hub_db: Hub, tmp_path:
     kiosk_db = sqlite3.connect(tmp_path / "k-000001" / "kiosk.db")
     sent = kiosk_db.execute("SELECT count(*), min(acked_at) FROM outbox").fetchone()
     kiosk_db.close()
-    assert sent[0] >= 6 and sent[1] != ""
+    assert sent[0] >= 6 and sent[1] != "", again.stdout
     assert int(hub_db.query("SELECT count(*) FROM batch")[0][0]) == sent[0]

@@ -10,9 +10,12 @@ and the file it came from.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import re
 import tomllib
 import types
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,12 @@ from kiosk.settings.fields import ENV_PREFIX, SettingInfo
 from kiosk.settings.sections import Settings, table
 
 CONFIG_CANDIDATES = (Path("/boot/firmware/kiosk.toml"), Path("/etc/kiosk/kiosk.toml"))
+# The hub's variables (HUB_*, formerly KIOSK_HUB_*) may share an environment with the
+# kiosk's: they are not the kiosk's settings and are ignored, with a warning.
+HUB_PREFIX = ENV_PREFIX + "HUB_"
+# What the hub accepts as a kiosk id (kiosk/shared/schema.json; a test checks they agree).
+KIOSK_ID = re.compile(r"k-[0-9]{6}")
+log = logging.getLogger("kiosk.settings")
 
 
 class ConfigError(ValueError):
@@ -153,6 +162,9 @@ def load(
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX):
             continue
+        if name.startswith(HUB_PREFIX) and name not in by_env:
+            log.warning("%s is a setting of the hub, not of the kiosk: ignored", name)
+            continue
         info = by_env.get(name)
         if info is None:
             raise ConfigError(f"environment: unknown setting variable {name}")
@@ -170,7 +182,35 @@ def load(
         name: dataclasses.replace(getattr(base, name), **body) for name, body in values.items()
     }
     source = str(path) if path else "defaults"
-    return dataclasses.replace(base, source=source, **sections)
+    settings = dataclasses.replace(base, source=source, **sections)
+    _check_together(settings, source)
+    return settings
+
+
+def _check_together(settings: Settings, origin: str) -> None:
+    """Values that every batch carries to the hub, checked as the hub will check them:
+    a kiosk must be able to send whatever its settings accept."""
+    kiosk_id = settings.kiosk.id
+    if not KIOSK_ID.fullmatch(kiosk_id):
+        raise ConfigError(
+            f"{origin}: setting 'kiosk.id' = {kiosk_id!r}: expected k- and six digits "
+            "(the id enrolled at the hub)"
+        )
+    zone = settings.kiosk.timezone
+    if zone not in _zones():
+        raise ConfigError(
+            f"{origin}: setting 'kiosk.timezone' = {zone!r}: not a time zone this kiosk knows "
+            "(an IANA name such as Europe/Helsinki)"
+        )
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(zoneinfo.available_timezones())
+    return _ZONES
 
 
 def resolve_data_dir(settings: Settings) -> Path:

@@ -34,7 +34,11 @@ class Upload:
     enabled: bool
     last_upload: str | None
     waiting: int
-    alarm: str | None
+    alarm: str | None  # the hub's words, for the coordinator
+    alarm_code: str = ""  # which words staff see (templates/staff/health.html)
+    set_aside: int = 0
+    set_aside_reason: str | None = None
+    count_note: tuple[str, str, str] | None = None  # (day, "full" or "refused", counter)
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,17 @@ def _printer(queue: Any) -> Printer | None:
 def _upload(state: Any) -> Upload:
     last = getattr(state, "last_upload", None)
     alarm = getattr(state, "alarm", None)
+    reason = getattr(state, "set_aside_reason", None)
+    note = getattr(state, "count_note", None)
     return Upload(
         enabled=bool(getattr(state, "enabled", False)),
         last_upload=str(last) if last else None,
         waiting=int(getattr(state, "waiting", 0) or 0),
         alarm=str(alarm) if alarm else None,
+        alarm_code=str(getattr(state, "alarm_code", "") or ""),
+        set_aside=int(getattr(state, "set_aside", 0) or 0),
+        set_aside_reason=str(reason) if reason else None,
+        count_note=tuple(map(str, note)) if note and len(note) == 3 else None,  # type: ignore[arg-type]
     )
 
 

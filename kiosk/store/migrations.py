@@ -83,3 +83,24 @@ def m003_upload(db: Database) -> None:
         not_null={"body", "signature", "acked_at", "attempts", "last_error"},
         defaults={"acked_at": "", "attempts": 0, "last_error": ""},
     )
+
+
+@migrations()
+def m004_upload_late_counts(db: Database) -> None:
+    # How much of each counter has gone into a batch: what a closed day gains later
+    # (a clock that was behind, a new card of a kiosk the hub already has days of)
+    # is value - sent, and goes to the hub as a correction instead of being lost.
+    db.table("counters").add_column("sent", int, not_null_default=0)
+    db.execute("UPDATE counters SET sent = value WHERE date <= coalesce("
+               "(SELECT value FROM meta WHERE key = 'upload_closed_through'), '')")  # fmt: skip
+    # A batch the hub refused for a reason people must fix is set aside (kept, not
+    # sent again) so that the days after it keep flowing.
+    db.table("outbox").add_column("set_aside_at", str, not_null_default="")
+    # What each batch's corrections took from the counters, to give back if the batch
+    # is taken back before the hub stored it.
+    db.table("outbox_late").create(
+        {"seq": int, "date": str, "metric": str, "key": str, "delta": int},
+        pk=("seq", "date", "metric", "key"),
+    )
+    # Days whose counts no batch could carry (the reason is kept for staff and logs).
+    db.table("set_aside_day").create({"date": str, "reason": str, "at": str}, pk="date")

@@ -1,0 +1,75 @@
+"""Running kiosks' nightly uploads against a hub on simulated days, without touching the
+system clock: every kiosk and the hub get their time passed in."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hub.db import Hub
+from kiosk.upload.client import Sender, batches_url
+from kiosk.upload.commands import upload
+from tests.hub_support import FakeKiosk
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def night(
+    kiosk: FakeKiosk,
+    hub_url: str,
+    clock: datetime,
+    *,
+    synced: bool = True,
+    tries: int = 2,
+) -> tuple[int, str]:
+    """``kiosk upload`` as the kiosk's own clock says ``clock``: (exit status, what it printed)."""
+    sender = Sender(
+        kiosk.store,
+        kiosk.events,
+        batches_url(hub_url, kiosk.settings.kiosk.id),
+        kiosk.settings.kiosk.id,
+        kiosk.settings.upload.key_id,
+        tries=tries,
+        timeout=5.0,
+        sleep=lambda _s: None,
+        now=lambda: clock.astimezone(UTC),
+    )
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = upload(
+            kiosk.settings, kiosk.store, kiosk.events, sender=sender, now=clock, synced=synced
+        )
+    return code, out.getvalue()
+
+
+def at(day: datetime, hour: int, minute: int = 0, *, offset: timedelta = timedelta(0)) -> datetime:
+    """A local time on ``day`` (Helsinki), as a clock ``offset`` off would show it."""
+    return day.replace(hour=hour, minute=minute, tzinfo=HELSINKI) + offset
+
+
+def hub_total(hub: Hub, kiosk_id: str, metric: str) -> int:
+    """What the hub holds of one count for a kiosk: days and their corrections."""
+    total = 0
+    for table in ("ops_daily", "ops_correction"):
+        rows = hub.query(
+            f"SELECT coalesce(sum(value), 0) FROM {table} WHERE kiosk_id = ? AND metric = ?",
+            [kiosk_id, metric],
+        )
+        total += int(rows[0][0])
+    return total
+
+
+def hub_days(hub: Hub, kiosk_id: str) -> list[str]:
+    rows = hub.query("SELECT date FROM ops_day WHERE kiosk_id = ? ORDER BY date", [kiosk_id])
+    return [str(r[0]) for r in rows]
+
+
+def kiosk_total(kiosk: FakeKiosk, metric: str) -> int:
+    row = (
+        kiosk.store.db()
+        .execute("SELECT coalesce(sum(value), 0) FROM counters WHERE metric = ?", [metric])
+        .fetchone()
+    )
+    return int(row[0])
