@@ -1,10 +1,14 @@
 """The hub's settings: environment variables, each with its default and meaning.
 
-docs/upload-and-hub.md lists them (a test checks that every one is there).
+docs/upload-and-hub.md lists them (a test checks that every one is there). They
+start with ``HUB_``, apart from the kiosk's ``KIOSK_`` ones, so that neither
+program is given the other's settings. The names of earlier releases
+(``KIOSK_HUB_...``) are still read, with a warning, where the new name is not set.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,21 +22,25 @@ def _now() -> datetime:
 
 # (variable, default, meaning)
 SETTINGS = (
-    ("KIOSK_HUB_DATA_DIR", "/var/lib/kiosk-hub", "data directory (hub.db, the secret key)"),
+    ("HUB_DATA_DIR", "/var/lib/kiosk-hub", "data directory (hub.db, the secret key)"),
     ("DATABASE_URL", "", "postgresql://... to use PostgreSQL instead of SQLite"),
     (
-        "KIOSK_HUB_TRUSTED_PROXIES",
+        "HUB_TRUSTED_PROXIES",
         "0",
         "how many reverse proxies in front of the hub set X-Forwarded-For/-Proto/-Host "
         "(1 behind Caddy or nginx); 0 trusts no such header",
     ),
     (
-        "KIOSK_HUB_SETTLE_DAYS",
+        "HUB_SETTLE_DAYS",
         "3",
         "days a day's counts (and a month's score bands) wait for late batches before "
         "they are published; what arrives later is left out of published figures",
     ),
 )
+
+
+OLD_PREFIX = "KIOSK_HUB_"  # earlier releases; it collided with the kiosk's KIOSK_ settings
+log = logging.getLogger("hub")
 
 
 class ConfigError(ValueError):
@@ -53,17 +61,38 @@ class HubConfig:
     def from_env(
         cls, data_dir: str | None = None, env: Mapping[str, str] | None = None
     ) -> HubConfig:
-        env = os.environ if env is None else env
-        folder = data_dir or env.get("KIOSK_HUB_DATA_DIR") or "/var/lib/kiosk-hub"
+        env, named = _with_old_names(os.environ if env is None else env)
+        folder = data_dir or env.get("HUB_DATA_DIR") or "/var/lib/kiosk-hub"
         return cls(
             Path(folder),
             env.get("DATABASE_URL") or None,
-            trusted_proxies=_count(env, "KIOSK_HUB_TRUSTED_PROXIES", 0, 5),
-            settle_days=_count(env, "KIOSK_HUB_SETTLE_DAYS", 3, 60),
+            trusted_proxies=_count(env, named, "HUB_TRUSTED_PROXIES", 0, 5),
+            settle_days=_count(env, named, "HUB_SETTLE_DAYS", 3, 60),
         )
 
 
-def _count(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+def _with_old_names(env: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The environment with each old KIOSK_HUB_ name read as its HUB_ name (with a
+    warning), and the name each value was given under (for messages)."""
+    out = dict(env)
+    named: dict[str, str] = {}
+    for name, value in env.items():
+        if not name.startswith(OLD_PREFIX):
+            continue
+        new = "HUB_" + name.removeprefix(OLD_PREFIX)
+        if new in env:
+            log.warning("%s is ignored: %s is set (the old name can go)", name, new)
+        else:
+            log.warning("%s is the old name of %s; rename it (the old name will stop working)",
+                        name, new)  # fmt: skip
+            out[new] = value
+            named[new] = name
+    return out, named
+
+
+def _count(
+    env: Mapping[str, str], named: Mapping[str, str], name: str, default: int, most: int
+) -> int:
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -72,5 +101,5 @@ def _count(env: Mapping[str, str], name: str, default: int, most: int) -> int:
     except ValueError:
         value = -1
     if not 0 <= value <= most:
-        raise ConfigError(f"{name}={text!r}: a whole number from 0 to {most}")
+        raise ConfigError(f"{named.get(name, name)}={text!r}: a whole number from 0 to {most}")
     return value

@@ -79,12 +79,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_config(args: argparse.Namespace, _settings: Settings) -> int:
+    file = args.file or _config_path(args)
+    if not file:
+        print("error: name the kiosk.toml to check", file=sys.stderr)
+        return 2
     try:
-        load(args.file, environ={}, use_candidates=False)
+        load(file, environ={}, use_candidates=False)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{args.file}: OK")
+    print(f"{file}: OK")
     return 0
 
 
@@ -136,7 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the kiosk on 127.0.0.1")
-    serve.add_argument("--config", dest="config_local", help="kiosk.toml to read")
     serve.add_argument("--host", help="address to listen on (default from settings)")
     serve.add_argument("--port", type=int, help="port (default from settings; 0 = any free)")
     serve.add_argument(
@@ -148,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     check = sub.add_parser("check-config", help="check a kiosk.toml and exit")
-    check.add_argument("file")
+    check.add_argument("file", nargs="?", help="the kiosk.toml (or give it with --config)")
     check.set_defaults(handler=_check_config, no_settings=True)
 
     doc = sub.add_parser("settings-doc", help="print docs/configuration.md")
@@ -179,7 +182,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     example = sub.add_parser("settings-example", help="print kiosk.example.toml")
     example.set_defaults(handler=_settings_example, no_settings=True)
+    # --config before or after the command, the same for every command.
+    for command in sub.choices.values():
+        command.add_argument(
+            "--config", dest="config_local", help="kiosk.toml to read (default: first found)"
+        )
     return parser
+
+
+def _config_path(args: argparse.Namespace) -> str | None:
+    local, general = getattr(args, "config_local", None), args.config
+    if local and general and local != general:
+        raise ConfigError(f"two configuration files given: {general} and {local}")
+    return str(local or general) if (local or general) else None
+
+
+def _config_given(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "config_local", None) or args.config)
 
 
 DEMO: dict[str, dict[str, Any]] = {
@@ -193,10 +212,18 @@ DEMO: dict[str, dict[str, Any]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "apply-boot-config" and _config_given(args):
+        print("error: apply-boot-config reads kiosk.toml from the boot partition: use --boot",
+              file=sys.stderr)  # fmt: skip
+        return 2
     if getattr(args, "no_settings", False):
-        return int(args.handler(args, Settings()))
+        try:
+            return int(args.handler(args, Settings()))
+        except ConfigError as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
+            return 2
     try:
-        config = getattr(args, "config_local", None) or args.config
+        config = _config_path(args)
         demo = getattr(args, "demo", False)
         settings = load(config, overrides=DEMO if demo else None, use_candidates=not demo)
     except ConfigError as exc:
