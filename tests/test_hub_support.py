@@ -1,0 +1,25 @@
+"""The test suite's own PostgreSQL rule: skip only when no server is configured."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests import hub_support
+
+
+def test_a_configured_server_that_cannot_be_reached_fails_the_test() -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"postgresql://root@127.0.0.1:{s.getsockname()[1]}/test"
+    with pytest.raises(pytest.fail.Exception, match=r"DATABASE_URL.*cannot be used"):
+        hub_support.postgres_or_skip({"DATABASE_URL": url})
+
+
+def test_without_a_configured_server_nor_a_local_one_the_tests_skip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hub_support, "_listening", lambda host, port: False)
+    with pytest.raises(pytest.skip.Exception, match="DATABASE_URL is not set"):
+        hub_support.postgres_or_skip({})
