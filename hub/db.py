@@ -96,7 +96,6 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     ),
 ]
 PLACEHOLDER = re.compile(r"\?")
-ROWS_PER_INSERT = 1000  # 6 columns: well under PostgreSQL's 65,535 parameters a statement
 
 
 class Hub:
@@ -236,15 +235,18 @@ class Tx:
             self.cursor.executemany(query, [tuple(r) for r in rows])
 
     def insert_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+        self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
     ) -> None:
-        """Many rows into one table, a row already there left as it is: on PostgreSQL as
-        multi-row INSERTs of up to :data:`ROWS_PER_INSERT` rows (sent in the caller's
-        pipeline: no round trip of their own), on SQLite as one prepared statement run
-        for every row."""
+        """Many rows into one table, a row already there left as it is.
+
+        ``columns`` are (name, SQL type). On PostgreSQL one short statement takes every
+        row as arrays (``unnest``), so it is parsed and planned once and goes in the
+        caller's pipeline: no round trip, nor a statement per row, of its own. On
+        SQLite, in-process, one prepared statement runs for every row.
+        """
         if not rows:
             return
-        names = ", ".join(columns)
+        names = ", ".join(name for name, _ in columns)
         if not self.postgres:
             marks = ", ".join("?" * len(columns))
             self.cursor.executemany(
@@ -252,16 +254,12 @@ class Tx:
                 [tuple(r) for r in rows],
             )
             return
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), ROWS_PER_INSERT):
-            chunk = rows[start : start + ROWS_PER_INSERT]
-            cursor = self.cursor.connection.cursor()
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES "
-                + ", ".join([row] * len(chunk))
-                + " ON CONFLICT DO NOTHING",
-                tuple(v for r in chunk for v in r),
-            )
+        arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+        cursor = self.cursor.connection.cursor()
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self.execute(sql, params)

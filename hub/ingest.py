@@ -34,9 +34,11 @@ MAX_BODY = 256 * 1024
 # schema check recurse, so anything much deeper is refused before either sees it.
 MAX_DEPTH = 16
 MAX_FUTURE = timedelta(days=1)  # a kiosk's local date may be a day ahead of the hub's UTC
-OPS_COLUMNS = ("kiosk_id", "date", "metric", "key", "value", "batch_seq")
-WINDOW_COLUMNS = ("kiosk_id", "form", "period_start", "period_end", "n", "b0", "b1", "b2", "b3",
-                  "batch_seq")  # fmt: skip
+OPS_COLUMNS = (("kiosk_id", "text"), ("date", "text"), ("metric", "text"), ("key", "text"),
+               ("value", "integer"), ("batch_seq", "integer"))  # fmt: skip
+WINDOW_COLUMNS = (("kiosk_id", "text"), ("form", "text"), ("period_start", "text"),
+                  ("period_end", "text"), ("n", "integer"), ("b0", "integer"), ("b1", "integer"),
+                  ("b2", "integer"), ("b3", "integer"), ("batch_seq", "integer"))  # fmt: skip
 
 
 @dataclass(frozen=True)
