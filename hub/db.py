@@ -7,6 +7,7 @@ psycopg. One transaction per request: :meth:`Hub.transaction`.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -240,9 +241,9 @@ class Tx:
         """Many rows into one table, a row already there left as it is.
 
         ``columns`` are (name, SQL type). On PostgreSQL one short statement takes every
-        row as arrays (``unnest``), so it is parsed and planned once and goes in the
-        caller's pipeline: no round trip, nor a statement per row, of its own. On
-        SQLite, in-process, one prepared statement runs for every row.
+        row at once, so it is parsed and planned once and goes in the caller's pipeline:
+        no round trip, nor a statement per row, of its own. On SQLite, in-process, one
+        prepared statement runs for every row.
         """
         if not rows:
             return
@@ -254,11 +255,14 @@ class Tx:
                 [tuple(r) for r in rows],
             )
             return
-        arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+        # The rows travel as one JSON text: json.dumps and PostgreSQL's JSON parser are
+        # C; adapting Python lists to SQL arrays costs more than storing them.
+        fields = ", ".join(f"(e->>{i})::{kind}" for i, (_, kind) in enumerate(columns))
         cursor = self.cursor.connection.cursor()
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
-            [list(column) for column in zip(*rows, strict=True)],
+            f"INSERT INTO {table} ({names}) SELECT {fields} FROM json_array_elements(%s::json) e "
+            "ON CONFLICT DO NOTHING",
+            [json.dumps(rows, separators=(",", ":"))],
         )
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

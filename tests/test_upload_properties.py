@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
@@ -50,13 +49,13 @@ kiosk_ids = (f"k-{i:06d}" for i in itertools.count(1))
 )
 @given(counted=events)
 def test_whatever_is_counted_is_sent_and_stored_whole(
-    tmp_path: Path, counted: list[tuple[str, str, int, int]]
+    hub_db: Hub, counted: list[tuple[str, str, int, int]]
 ) -> None:
-    kiosk_id = next(kiosk_ids)
+    kiosk_id = next(kiosk_ids)  # a kiosk of its own per example, on one hub per engine
     store = Store(None)
     tally = Tally(store)
     key = Ed25519PrivateKey.generate()
-    hub = Hub(path=tmp_path / "hub.db")
+    hub = hub_db
     enroll(hub, [{"kiosk_id": kiosk_id, "name": kiosk_id, "public_key": public_b64(key)}])
     for metric, name, n, day in counted:
         tally.count(metric, name, n=n, now=DAY + timedelta(days=day))
@@ -84,5 +83,4 @@ def test_whatever_is_counted_is_sent_and_stored_whole(
     # Only what a batch can carry was kept: every key valid, every value within the limit.
     for metric, name, value in store.db().execute("SELECT metric, key, value FROM counters"):
         assert batch.key_problem(metric, name) is None and 0 <= value <= batch.max_count()
-    hub.close()
     store.close()
