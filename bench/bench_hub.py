@@ -6,9 +6,10 @@ a time through the same code path as ``POST /v1/kiosks/<id>/batches`` (signature
 schema, meaning, one transaction each), on SQLite (a file, WAL, synchronous=FULL)
 and on PostgreSQL (``DATABASE_URL`` or 127.0.0.1:5432/test; skipped with the
 reason when none answers). Goal: a 10,000-kiosk night in under 60 s; a busy
-kiosk-day's batch at most 4 KB.
+kiosk-day's batch at most 4 KB. ``--workers N`` sends N at a time, as kiosks
+arriving together reach the server's threads.
 
-    .venv/bin/python bench/bench_hub.py [--kiosks 10000]
+    .venv/bin/python bench/bench_hub.py [--kiosks 10000] [--workers 1]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,18 +93,31 @@ def prepare(count: int) -> tuple[list[dict[str, str]], list[tuple[str, bytes, st
     return entries, requests
 
 
-def run(name: str, hub: Hub, entries: list[dict[str, str]], requests: list[Any]) -> None:
+def run(
+    name: str, hub: Hub, entries: list[dict[str, str]], requests: list[Any], workers: int
+) -> None:
     for start in range(0, len(entries), 1000):
         enroll(hub, entries[start : start + 1000])
+    bar = tqdm(total=len(requests), desc=name, unit="batch", leave=False, disable=None)
+
+    def one(request: tuple[str, bytes, str]) -> int:
+        status = ingest(hub, *request).status
+        bar.update()
+        return status
+
     t0 = time.perf_counter()
-    refused = 0
-    for kid, body, signature in tqdm(requests, desc=name, unit="batch", leave=False, disable=None):
-        if ingest(hub, kid, body, signature).status != 201:
-            refused += 1
+    if workers == 1:
+        statuses = [one(r) for r in requests]
+    else:  # as the server takes them: several requests at once, a connection each
+        with ThreadPoolExecutor(workers) as pool:
+            statuses = list(pool.map(one, requests))
     took = time.perf_counter() - t0
+    bar.close()
+    refused = sum(1 for s in statuses if s != 201)
     stored = hub.query("SELECT count(*) FROM batch")[0][0]
+    how = "one at a time" if workers == 1 else f"{workers} at a time"
     print(
-        f"{name:<11} {len(requests):,} kiosks' nights in {took:.1f} s "
+        f"{name:<11} {len(requests):,} kiosks' nights in {took:.1f} s, {how} "
         f"({len(requests) / took:,.0f} batches/s; {stored:,} stored, {refused} refused) "
         f"(goal: 10,000 in under 60 s); load average {_load()}"
     )
@@ -116,6 +131,10 @@ def _load() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kiosks", type=int, default=10_000)
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="requests at once (the server has 8 threads); 1: one after another",
+    )  # fmt: skip
     args = parser.parse_args()
     body = night("k-000001", "2026-11-22")
     print(f"busy kiosk-day batch: {len(body):,} bytes, signature 64 bytes "
@@ -127,7 +146,7 @@ def main() -> int:
     entries, requests = prepare(args.kiosks)
     with tempfile.TemporaryDirectory() as tmp:
         hub = Hub(path=Path(tmp) / "hub.db")
-        run("SQLite", hub, entries, requests)
+        run("SQLite", hub, entries, requests, args.workers)
         hub.close()
     try:
         import psycopg
@@ -140,7 +159,7 @@ def main() -> int:
     schema = f"hubbench_{uuid.uuid4().hex[:8]}"
     hub = Hub(url=POSTGRES_URL, schema=schema)
     try:
-        run("PostgreSQL", hub, entries, requests)
+        run("PostgreSQL", hub, entries, requests, args.workers)
     finally:
         hub.close()
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
