@@ -8,8 +8,9 @@ A kiosk has one active key per card it runs on. Enrolling again updates names
 and **adds** the new card's key: the old card's key stays accepted, so that
 batches still waiting on it (a new version put on a new card) can arrive, until
 ``kiosk-hub retire-key`` retires it. ``replace-key`` enrolls and retires the
-kiosk's other keys at once (a broken, lost or stolen card). A key enrolled again
-under the same key id with another public key replaces it.
+kiosk's other keys at once (a broken, lost or stolen card). A new card's key
+enrolled under an id the kiosk already has (a card re-provisioned in the same month)
+does not take the old key's place: the old one is kept as ``<id>.old-N``.
 """
 
 from __future__ import annotations
@@ -83,6 +84,13 @@ def enroll(hub: Hub, entries: list[dict[str, str]], *, replace: bool = False) ->
                 "SELECT pubkey, active FROM kiosk_key WHERE kiosk_id = ? AND key_id = ?",
                 [kid, key_id],
             )
+            kept = ""
+            if before is not None and before[0] != e["public_key"]:
+                # Another card made under the same key id (re-provisioned in the same month):
+                # the old card's key keeps its place under a name of its own, so that its
+                # waiting batches still go, until retired.
+                kept = _rename(tx, kid, key_id)
+                before = None
             tx.execute(
                 "INSERT INTO kiosk_key (kiosk_id, key_id, pubkey, active, enrolled_at, "
                 "retired_at) VALUES (?, ?, ?, 1, ?, '') ON CONFLICT (kiosk_id, key_id) DO UPDATE "
@@ -92,8 +100,8 @@ def enroll(hub: Hub, entries: list[dict[str, str]], *, replace: bool = False) ->
             )
             if before is None:
                 line = f"{kid}: key {key_id} enrolled"
-            elif before[0] != e["public_key"]:
-                line = f"{kid}: key {key_id} replaced by a new one (the old card's is refused)"
+                if kept:
+                    line += f" (the earlier key of that id is now {kept})"
             else:
                 line = f"{kid}: key {key_id} already enrolled" + (
                     "" if before[1] else ", active again"
@@ -111,6 +119,23 @@ def enroll(hub: Hub, entries: list[dict[str, str]], *, replace: bool = False) ->
                              f"are in: kiosk-hub retire-key {kid} {others[0]})")  # fmt: skip
             lines.append(line)
     return lines
+
+
+def _rename(tx: Tx, kiosk_id: str, key_id: str) -> str:
+    """Give an enrolled key a new, unused id (``<id>.old-N``); the id it now has."""
+    taken = {str(r[0]) for r in tx.all(
+        "SELECT key_id FROM kiosk_key WHERE kiosk_id = ?", [kiosk_id])}  # fmt: skip
+    n = 1
+    while f"{key_id}.old-{n}" in taken:
+        n += 1
+    new = f"{key_id}.old-{n}"
+    tx.execute(
+        "UPDATE kiosk_key SET key_id = ? WHERE kiosk_id = ? AND key_id = ?", [new, kiosk_id, key_id]
+    )
+    tx.execute(
+        "UPDATE batch SET key_id = ? WHERE kiosk_id = ? AND key_id = ?", [new, kiosk_id, key_id]
+    )
+    return new
 
 
 def retire(tx: Tx, kiosk_id: str, *, key_id: str | None = None, except_key: str | None = None,

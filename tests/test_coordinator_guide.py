@@ -139,3 +139,14 @@ def test_the_coordinator_guide_runs_as_written(tmp_path: Path, card: str) -> Non
     # The card written through the device holds kiosk k-000003, self-test off as step 1 says.
     toml = (mounted / "kiosk.toml").read_text(encoding="utf-8")
     assert 'id = "k-000003"' in toml and "enabled = false" in toml
+    # Later changes: the broken card's key is retired at once, a new version's keys are
+    # added beside the old ones, which stay accepted until retired.
+    said = dict(ran)
+    assert "k-000003: key" in said["kiosk-hub replace-key cards/enrollment-k-000003.json"]
+    replaced = said["kiosk-hub replace-key cards-new/enrollment.json"]
+    assert replaced.startswith("k-000002: key ") and "; retired " in replaced
+    upgraded = said["kiosk-hub enroll cards-2027/enrollment.json"]
+    assert upgraded.count("still accepted") == 3
+    listed = said["kiosk-hub keys k-000002"].splitlines()
+    assert sorted(line.split()[2] for line in listed) == ["active", "retired"]
+    assert "no refused uploads" in said["kiosk-hub refusals"]

@@ -193,3 +193,28 @@ def test_key_commands_and_refusals_a_coordinator_can_read(
     cli_hub.close()
     assert hub_main(["--data-dir", str(data), "refusals"]) == 0
     assert "no refused uploads" in capsys.readouterr().out
+
+
+def test_a_card_made_again_under_the_same_key_id_does_not_push_the_old_key_out(
+    hub: tuple[LiveHub, FakeClock], hub_db: Hub, tmp_path: Path
+) -> None:
+    live, clock = hub
+    old = make_kiosk(tmp_path, hub_url=live.url, card="old", key_id="2026-11-a")
+    new = make_kiosk(tmp_path, hub_url=live.url, card="new", key_id="2026-11-a")
+    enroll(hub_db, [old.enrollment()])
+    old.count_day(day(0), visits=2)
+    assert run(old, live, clock, 0)[0] == 0
+    (line,) = enroll(hub_db, [new.enrollment()])
+    assert "the earlier key of that id is now 2026-11-a.old-1" in line
+    old.count_day(day(1), visits=3)  # the old card's last night, after the new key came
+    assert run(old, live, clock, 1)[0] == 0
+    assert hub_db.query("SELECT key_id FROM batch ORDER BY batch_seq") == [
+        ("2026-11-a.old-1",),
+        ("2026-11-a.old-1",),
+    ]
+    assert [(k[1], k[2]) for k in keys(hub_db, "k-000001")] == [
+        ("2026-11-a", True),
+        ("2026-11-a.old-1", True),
+    ]
+    old.close()
+    new.close()
