@@ -24,7 +24,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.shared import batch
-from kiosk.shared.bands import ScoreWindow, band_of
+from kiosk.shared.bands import MIN_K, ScoreWindow, band_of
 from kiosk.store.db import Store
 
 METRICS = (
@@ -41,7 +41,6 @@ METRICS = (
     "printer",
     "staff_calls",
 )
-MIN_K = 3
 NOTE = "tally_note"  # meta: the newest count not kept as it came, "<day>|<kind>|<what>"
 FULL, REFUSED = "full", "refused"  # a counter at its maximum; a key no batch can carry
 
