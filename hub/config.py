@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.shared.bands import MIN_K
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -52,10 +54,14 @@ class HubConfig:
     data_dir: Path
     database_url: str | None = None
     db_schema: str = ""  # PostgreSQL schema (tests use one of their own)
-    k: int = 5
+    k: int = MIN_K  # kiosk.shared.bands: the kiosk refuses a lower selftest.k
     trusted_proxies: int = 0
     settle_days: int = 3
     clock: Callable[[], datetime] = field(default=_now, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.k < MIN_K:
+            raise ConfigError(f"k = {self.k}: a score window holds at least {MIN_K} tests")
 
     @classmethod
     def from_env(

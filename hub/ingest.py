@@ -26,6 +26,7 @@ from hub.db import Hub, Tx
 from hub.enroll import KIOSK_ID
 from hub.safety import too_deep
 from kiosk.shared import answers
+from kiosk.shared.bands import MIN_K
 from kiosk.shared.batch import MAPS, PLAIN, problems
 from kiosk.shared.signature import verify
 
@@ -79,7 +80,7 @@ def ingest(
     body: bytes,
     signature_header: str,
     *,
-    k: int = 5,
+    k: int = MIN_K,
     now: datetime | None = None,
     sent_at: str = "",
 ) -> Outcome:

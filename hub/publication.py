@@ -36,9 +36,11 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from kiosk.shared.bands import MIN_K
+
 SMALL_BELOW = 5
 MIN_KIOSKS = 3
-MIN_TESTS = 5
+MIN_TESTS = MIN_K  # a published band cell pools at least what one kiosk window holds
 
 SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
 INF = 10**15  # "no upper limit" in interval reasoning

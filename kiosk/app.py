@@ -27,7 +27,7 @@ from kiosk.settings import ConfigError, Settings, resolve_data_dir
 from kiosk.shared.secret import secret_key
 from kiosk.store.db import Store
 from kiosk.store.event_log import EventLog
-from kiosk.tally import Tally
+from kiosk.tally import Tally, WindowSealer
 from kiosk.web import security
 
 ROOT = Path(__file__).resolve().parent
@@ -93,8 +93,12 @@ def create_app(
     catalog.reload()
 
     tally = Tally(store, settings.kiosk.timezone, k=settings.selftest.k)
+    tally.resume()  # the score windows the last clean stop kept (Services.close holds them)
     svc = Services(settings=settings, store=store, tally=tally, events=events, catalog=catalog)
     app.extensions["kiosk"] = svc
+    sealer = WindowSealer(tally)
+    sealer.start()
+    svc.extra["window_sealer"] = sealer
     from kiosk.upload.state import UploadPart
 
     svc.extra["upload"] = UploadPart(store, settings.upload.hub_url)

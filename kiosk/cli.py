@@ -7,6 +7,7 @@ COMMANDS; each module offers ``add_parser(subparsers)`` and a handler.
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -67,6 +68,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # READY once bound; WATCHDOG pings only while the web loop and print worker answer.
     watchdog = Watchdog(checks)
     watchdog.start()
+
+    def _stop(_signum: int, _frame: object) -> None:
+        # systemd stops the kiosk with SIGTERM: stop as on Ctrl+C, so the score windows
+        # in memory are kept and the WAL is emptied (Services.close).
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.run()
     except KeyboardInterrupt:

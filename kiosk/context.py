@@ -45,11 +45,13 @@ class Services:
         return datetime.now(ZoneInfo(self.settings.kiosk.timezone)).replace(tzinfo=None)
 
     def close(self) -> None:
-        """Stop the parts that run (workers, devices), then close the log and database."""
+        """Stop the parts that run (workers, devices), keep the score windows held in
+        memory (kiosk.tally), then close the log and the database (WAL emptied)."""
         for part in self.extra.values():
             stop = getattr(part, "stop", None) or getattr(part, "close", None)
             if callable(stop):
                 stop()
+        self.tally.hold()
         self.events.close()
         self.store.close()
 

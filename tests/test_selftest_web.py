@@ -67,8 +67,11 @@ def test_completing_counts_one_test_and_its_band_in_the_pending_window(
     page = answer(client, [4] * 10)
     assert '<span class="value">75</span>' in page
     assert counts(services)["tests_completed"] == {"": 1}
-    row = services.store.db().execute("SELECT pack, n, b0, b1, b2, b3 FROM score_pending")
-    assert row.fetchall() == [("esis-fi-2019", 1, 0, 0, 0, 1)]
+    assert [(w.pack, w.n, w.bands) for w in services.tally.waiting()] == [
+        ("esis-fi-2019", 1, (0, 0, 0, 1))
+    ]
+    # The window is held in memory: the database has no trace of the band.
+    assert services.store.db().execute("SELECT count(*) FROM score_pending").fetchone() == (0,)
     assert services.tally.released_windows() == []  # n < k: nothing about scores readable
 
 
@@ -79,7 +82,7 @@ def test_an_unanswered_statement_gives_no_score_and_counts_incomplete(
     assert 'class="value"' not in page
     assert counts(services)["tests_incomplete"] == {"": 1}
     assert "tests_completed" not in counts(services)
-    assert services.store.db().execute("SELECT count(*) FROM score_pending").fetchone() == (0,)
+    assert services.tally.waiting() == []
 
 
 def test_abandonment_is_counted_by_statement_and_reason_with_the_reset(
@@ -142,7 +145,7 @@ def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None
     try:
         page = answer(app.test_client(), [2] * 10, pack="esis-fi-local")
         assert "not the official form" in page or "ei ole virallinen lomake" in page
-        packs = [r[0] for r in svc.store.db().execute("SELECT pack FROM score_pending")]
+        packs = [w.pack for w in svc.tally.waiting()]
         assert len(packs) == 1 and packs[0].startswith("unofficial:esis-fi-local:")
     finally:
         svc.close()

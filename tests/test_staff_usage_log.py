@@ -65,6 +65,8 @@ def test_pending_score_window_is_invisible(staff: FlaskClient, services: Service
     assert "esis-test-pack" not in html
     assert "No results have been released yet." in html
     assert staff.get("/staff/usage.json").get_json()["series"]["tests_completed"][-1] == 5
+    tomorrow = datetime.now(services.tally.tz) + timedelta(days=1)
+    assert services.tally.seal_due(tomorrow) == 1  # as the app does after midnight
     with services.store.write():
         assert services.tally.roll_window("esis-test-pack", services.tally.today())
     services.tally.complete_test("esis-test-pack", 20)  # a new pending window: hidden again

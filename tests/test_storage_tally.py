@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,17 +75,21 @@ def test_score_window_released_only_at_k() -> None:
     store = Store(None)
     tally = Tally(store, k=5)
     day = datetime(2026, 11, 23, 12, tzinfo=HEL)
+    next_day = day + timedelta(days=1)
     for raw in (12, 25, 33, 45):
         tally.complete_test("esis-fi-2019", raw, now=day)
+    assert tally.seal_due(next_day) == 0  # 4 < k: stays in memory
     with store.write():
         assert tally.roll_window("esis-fi-2019", day.date()) is None
     tally.complete_test("esis-fi-2019", 41, now=day)
+    assert tally.seal_due(day) == 0  # whole, but today is still open
+    assert tally.seal_due(next_day) == 1
     with store.write():
         window = tally.roll_window("esis-fi-2019", day.date())
     assert window is not None and window.n == 5 and window.bands == (1, 1, 1, 2)
     assert tally.day(day.date())["tests_completed"][""] == 5
 
 
-def test_k_cannot_go_below_three() -> None:
+def test_k_cannot_go_below_the_shared_minimum() -> None:
     with pytest.raises(ValueError):
         Tally(Store(None), k=2)

@@ -133,11 +133,14 @@ def test_a_window_is_released_only_with_k_tests_and_none_after_midnight(
     after_midnight = (DAY + timedelta(days=2)).replace(hour=0, minute=30)
     kiosk.tally.complete_test("esis-fi-2019", 20, now=after_midnight)
     close(kiosk, after_midnight.replace(hour=2))
-    # The test at 00:30 belongs to a day still open: the window waits for it.
-    assert body_of(kiosk, 2)["score_windows"] == []
+    # The five tests of closed days leave as one window; the test at 00:30 belongs to
+    # a day still open and never joins it: it starts the next window.
+    (window,) = body_of(kiosk, 2)["score_windows"]
+    assert window["n"] == 5 and window["period_end"] == "2026-11-03"
+    assert window["band"] == [0, 1, 0, 4]
     close(kiosk, DAY + timedelta(days=3))
-    (window,) = body_of(kiosk, 3)["score_windows"]
-    assert window["n"] == 6 and window["period_end"] == "2026-11-04"
+    assert body_of(kiosk, 3)["score_windows"] == []  # 1 < k: carried forward
+    assert [(w.period_start, w.n) for w in kiosk.tally.waiting()] == [("2026-11-04", 1)]
     assert kiosk.store.db().execute("SELECT count(*) FROM score_pending").fetchone() == (0,)
 
 

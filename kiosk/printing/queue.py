@@ -106,6 +106,10 @@ class PrintQueue:
         self._thread: threading.Thread | None = None
         self._last_reason: str | None = None
         self._sensor_low = False  # the GPIO paper-low sensor, when one is wired
+        # The newest good print to the second, for the staff screen, in memory only: the
+        # database keeps its day, since a time stored with each print would date the
+        # counts of the same visit written next to it.
+        self._last_good_print = ""
 
     # --- lifecycle -----------------------------------------------------------------
     def start(self) -> None:
@@ -193,7 +197,7 @@ class PrintQueue:
             used_mm=float(meta.get("paper_used_mm", "0")),
             roll_mm=self.settings.printer.roll_length_m * 1000,
             restocked_at=meta.get("paper_restocked_at", ""),
-            last_good_print=meta.get("last_good_print", ""),
+            last_good_print=self._last_good_print or meta.get("last_good_print", ""),
         )
 
     def restock(self) -> None:
@@ -325,11 +329,12 @@ class PrintQueue:
         self._last_reason = reason
 
     def _add_paper(self, mm: float) -> None:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = datetime.now(self._tz)
+        self._last_good_print = now.isoformat(timespec="seconds")
         with self.store.write() as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'paper_used_mm'").fetchone()
             used = float(row[0]) if row else 0.0
-            _put_meta(db, paper_used_mm=f"{used + mm:.1f}", last_good_print=now)
+            _put_meta(db, paper_used_mm=f"{used + mm:.1f}", last_good_print=now.date().isoformat())
 
 
 def _read_meta(store: Store) -> dict[str, str]:

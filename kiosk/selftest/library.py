@@ -27,17 +27,61 @@ class PackStatus:
     detail: str
 
 
+# How THL is named in a pack's lines (fi, sv, en), and copyright marks: a pack
+# that is not an official form must not carry them onto the screen.
+THL_NAMES = (
+    "thl",
+    "terveyden ja hyvinvoinnin laitos",
+    "institutet för hälsa och välfärd",
+    "finnish institute for health and welfare",
+    "©",
+    "(c)",
+)
+
+
+def names_thl(text: str) -> bool:
+    lowered = text.lower()
+    return any(name in lowered for name in THL_NAMES)
+
+
 @dataclass(frozen=True)
 class Offered:
+    """A pack the kiosk offers, and what its screens may say about where it comes from.
+
+    An official form is shown with its name, THL's (c) notice and its source. Any
+    other pack is labelled unofficial on every screen and shown with its own
+    source line only (``source_line``, empty when that line names THL), never with
+    THL's notice (``notice`` is empty) nor the official form's name.
+    """
+
     pack: Pack
     official: bool
+    detail: str = ""  # why it is not official, for staff
 
     @property
     def tally_key(self) -> str:
         # An edited form's results are never added to the official form's counts.
         if self.official:
             return self.pack.id
-        return f"unofficial:{self.pack.id}:{self.pack.sha256[:8]}"
+        return f"unofficial:{self.pack.id}:{self.pack.form_sha256()[:8]}"
+
+    @property
+    def notice(self) -> str:
+        """THL's (c) line, for an official form only."""
+        return self.pack.notice if self.official else ""
+
+    @property
+    def source_line(self) -> str:
+        """Where the form comes from: the official source, or the pack's own line
+        when it does not name THL; empty means "say it is a self-made form"."""
+        if self.official:
+            return self.pack.source
+        return "" if names_thl(self.pack.source) else self.pack.source
+
+    @property
+    def title(self) -> str:
+        """The form's name as shown: an unofficial pack shows its id, not THL's name."""
+        return self.pack.name if self.official else self.pack.id
 
 
 class Library:
@@ -61,7 +105,7 @@ class Library:
             if events is not None:
                 events.error("selftest", f"self-test pack refused: {exc}")
             return
-        self.offered[pack.id] = Offered(pack, status == "official")
+        self.offered[pack.id] = Offered(pack, status == "official", detail)
         self.report.append(PackStatus(pack.id, pack.language, pack.version, status, detail))
         if status != "official" and events is not None:
             events.warning("selftest", f"self-test pack {pack.id} is not official: {detail}")

@@ -1,11 +1,17 @@
-"""Instrument packs: one self-test form per data file, locked by the hash of its text.
+"""Instrument packs: one self-test form per data file, locked by hashes.
 
 A pack holds the form word for word (main question, guiding sentence, answer
-options with their points, statements in order), its scoring rule, cutoff,
-population reference and the SHA-256 of its *canonical text*: those lines, in
-that order, each followed by a newline. THL allows no change to any of them,
-so a pack whose text no longer matches its own hash is refused (see
-:mod:`kiosk.selftest.registry` for telling official forms from edited ones).
+options with their points, statements in order), its (c) notice, scoring rule,
+cutoff, population reference and the SHA-256 of its *canonical text*: the
+wording lines, in that order, each followed by a newline. A pack whose text no
+longer matches its own hash is refused (a damaged file).
+
+What makes the form the form is more than its words: the points and their order,
+the notice, the scoring rule, the cutoff and the reference figures. All of them
+(and the name, source and language) are the *form lines* (:meth:`Pack.form_lines`),
+one canonical JSON array per line, and their hash is what the registry of official
+forms knows (:mod:`kiosk.selftest.registry`). THL allows no change to any of it,
+so a pack that differs in any of them is not the official form.
 """
 
 from __future__ import annotations
@@ -36,6 +42,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Scoring:
+    rule: str
+    sum_min: int
+    sum_max: int
+    missing: str
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     language: str
@@ -51,12 +65,33 @@ class Pack:
     cutoff_wording: str
     reference: Reference
     sha256: str
+    scoring: Scoring
 
     def canonical_lines(self) -> list[str]:
+        """The wording, for the pack's own hash (a damaged file is refused)."""
         return [self.question, self.guiding, *(o.text for o in self.options), *self.statements]
 
     def text_sha256(self) -> str:
         return sha256_of(self.canonical_lines())
+
+    def form_lines(self) -> list[str]:
+        """Everything that makes the form the form, one canonical JSON array a line."""
+        ref, rule = self.reference, self.scoring
+        rows: list[list[object]] = [
+            ["question", self.question],
+            ["guiding", self.guiding],
+            *(["option", i, o.text, o.points] for i, o in enumerate(self.options, start=1)),
+            *(["statement", i, s] for i, s in enumerate(self.statements, start=1)),
+            ["notice", self.notice],
+            ["scoring", rule.rule, rule.sum_min, rule.sum_max, rule.missing],
+            ["cutoff", self.cutoff, self.cutoff_wording],
+            ["reference", ref.mean, ref.share_below_cutoff, ref.population, ref.source],
+            ["name", self.name, self.language, self.source],
+        ]
+        return [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
+
+    def form_sha256(self) -> str:
+        return sha256_of(self.form_lines())
 
     @property
     def sum_range(self) -> tuple[int, int]:
@@ -111,4 +146,10 @@ def _parse(raw: dict[str, Any]) -> Pack:
             source=str(ref["source"]),
         ),
         sha256=str(raw["sha256"]),
+        scoring=Scoring(
+            rule=str(raw["scoring"]["rule"]),
+            sum_min=int(raw["scoring"]["sum_min"]),
+            sum_max=int(raw["scoring"]["sum_max"]),
+            missing=str(raw["scoring"]["missing"]),
+        ),
     )

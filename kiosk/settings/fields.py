@@ -21,9 +21,14 @@ def setting(
     choices: tuple[Any, ...] | None = None,
     minimum: float | None = None,
     maximum: float | None = None,
+    below_minimum: str = "",
 ) -> Any:
-    """Declare one setting: its default, its help text and its allowed values."""
-    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    """Declare one setting: its default, its help text and its allowed values.
+
+    ``below_minimum`` says why a smaller value is refused, for the error message.
+    """
+    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum,
+            "below_minimum": below_minimum}  # fmt: skip
     if isinstance(default, list | dict):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -39,6 +44,7 @@ class SettingInfo:
     choices: tuple[Any, ...] | None
     minimum: float | None
     maximum: float | None
+    below_minimum: str = ""
 
     @property
     def name(self) -> str:
@@ -76,6 +82,7 @@ def describe(settings: type) -> list[SettingInfo]:
                     choices=f.metadata["choices"],
                     minimum=f.metadata["minimum"],
                     maximum=f.metadata["maximum"],
+                    below_minimum=f.metadata.get("below_minimum", ""),
                 )
             )
     return rows

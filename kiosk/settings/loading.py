@@ -99,7 +99,10 @@ def _coerce(info: SettingInfo, value: Any, origin: str) -> Any:
     if info.choices is not None and result not in info.choices:
         raise bad("expected one of " + ", ".join(map(str, info.choices)))
     if info.minimum is not None and result < info.minimum:
-        raise bad(f"must be at least {info.minimum:g}")
+        raise bad(
+            f"must be at least {info.minimum:g}"
+            + (f" ({info.below_minimum})" if info.below_minimum else "")
+        )
     if info.maximum is not None and result > info.maximum:
         raise bad(f"must be at most {info.maximum:g}")
     return result

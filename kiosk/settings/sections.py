@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.settings.fields import SettingInfo, describe, setting
+from kiosk.shared.bands import MIN_K
 
 
 @dataclass(frozen=True)
@@ -310,8 +311,11 @@ class SelftestSection:
     k: int = setting(
         5,
         "Completed tests a score window must hold before its score bands are released "
-        "(on the staff screen and in uploads).",
-        minimum=3,
+        "(on the staff screen and in uploads). The hub takes no window under "
+        f"{MIN_K}, so the kiosk refuses to start with a lower value.",
+        minimum=MIN_K,
+        below_minimum=f"the hub refuses score windows of fewer than {MIN_K} tests, so "
+        "uploads from this kiosk would stall",
         maximum=100,
     )
 

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 BAND_EDGES = (19, 29, 39, 50)  # raw sums 10-19, 20-29, 30-39, 40-50
 BANDS_ID = "esis4-v1"  # the batch's name for these four bands
+# The one rule for k: the fewest tests a released score window holds. The kiosk
+# refuses a ``selftest.k`` below it at start and the hub refuses a window under it,
+# so a kiosk can never be set to make windows the hub will not take.
+MIN_K = 5
 
 
 def band_of(raw_sum: int) -> int:

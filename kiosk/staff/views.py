@@ -41,9 +41,9 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 @bp.app_template_filter("staff_time")
 def _staff_time(value: str | None) -> str:
-    """An ISO time (UTC or local) as the kiosk's local date and time."""
-    if not value:
-        return ""
+    """An ISO time (UTC or local) as the kiosk's local date and time; a date as itself."""
+    if not value or len(value) == 10:  # a day (kept no finer on disk) shows as the day
+        return value or ""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -1,5 +1,11 @@
 """SQLite through sqlite-utils: one connection per thread, writes in BEGIN IMMEDIATE.
 
+What a database file remembers: the WAL keeps every version of every page written
+since the last checkpoint, and a page freed or rewritten keeps its old bytes unless
+``secure_delete`` zeroes them. So every connection sets ``secure_delete``, and
+:meth:`Store.flush` (after writes that matter for privacy, and at close) copies the
+WAL into the main file and truncates it to nothing.
+
 Why not ``db.atomic()`` alone: it starts a deferred transaction, and a reader
 that upgrades to a writer after another thread committed gets SQLITE_BUSY_SNAPSHOT,
 which the busy handler does not retry ("database is locked" under load). BEGIN
@@ -30,6 +36,7 @@ def connect(path: Path | str | None) -> Database:
         # WAL: readers never block the writer; FULL: a committed count survives a power cut.
         db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA secure_delete=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys=ON")
     return db
@@ -88,8 +95,18 @@ class Store:
         with write_tx(self.db()) as db:
             yield db
 
+    def flush(self) -> bool:
+        """Checkpoint the WAL into the main file and truncate it; False if a reader
+        held it (the busy timeout passed): the next flush truncates it then."""
+        if self._memory is not None:
+            return True
+        busy, _frames, _done = self.db().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return int(busy) == 0
+
     def close(self) -> None:
+        """Flush and close the calling thread's connection."""
         db: Database | None = getattr(self._local, "db", None)
         if db is not None:
+            self.flush()
             db.close()
             self._local.db = None

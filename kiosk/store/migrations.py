@@ -104,3 +104,22 @@ def m004_upload_late_counts(db: Database) -> None:
     )
     # Days whose counts no batch could carry (the reason is kept for staff and logs).
     db.table("set_aside_day").create({"date": str, "reason": str, "at": str}, pk="date")
+
+
+@migrations()
+def m005_windows_in_memory(db: Database) -> None:
+    # The pending score window lives in the app's memory (kiosk.tally); a clean stop
+    # keeps it here as one row per pack, which the next start takes back and deletes.
+    db.table("score_held").create(
+        {"pack": str, "since": str, "n": int, "b0": int, "b1": int, "b2": int, "b3": int,
+         "last": str},
+        pk="pack",
+    )  # fmt: skip
+    # A window written before this release, still under k: it goes back to memory too.
+    db.execute(
+        "INSERT INTO score_held SELECT pack, since, n, b0, b1, b2, b3, last FROM score_pending "
+        "WHERE n < ?", [5]
+    )  # fmt: skip
+    db.execute("DELETE FROM score_pending WHERE n < 5")
+    # The time of the newest good print sat next to every count of a visit: a day is enough.
+    db.execute("UPDATE meta SET value = substr(value, 1, 10) WHERE key = 'last_good_print'")

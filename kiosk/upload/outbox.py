@@ -105,6 +105,7 @@ def close_days(
     """Close every finished local day not closed yet, and correct closed days that
     gained counts; the new batch numbers. ``now`` is the latest time the caller trusts."""
     yesterday = tally.today(now) - timedelta(days=1)
+    tally.seal_due(now)  # whole windows this process holds in memory (the app seals its own)
     made: list[int] = []
     while True:
         start = first_open_day(store, yesterday)
