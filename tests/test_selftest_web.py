@@ -58,7 +58,8 @@ def test_statements_page_holds_the_form_in_order_with_progress(client: FlaskClie
     # Five options per statement, in the official order, each a radio button (not a form
     # field: the page has no form to restore or resubmit).
     step = page[page.index('id="step-1"') : page.index('id="step-2"')]
-    options = re.findall(r'role="radio" aria-checked="false" data-points="(\d)">([^<]+)</button>', step)
+    radio = r'role="radio" aria-checked="false" data-points="(\d)">([^<]+)</button>'
+    options = re.findall(radio, step)
     assert options == [(str(o["points"]), o["text"]) for o in raw["options"]]
     assert "<form" not in page[page.index('id="selftest"') : page.index("</main>")]
     assert 'name="selftest_item"' in page  # the reset learns the statement reached, nothing else
