@@ -46,7 +46,8 @@ def answer(client: FlaskClient, answers: Sequence[int | None], pack: str = "esis
     client.get(f"/selftest/{pack}")
     response = send_answers(client, list(answers), pack)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    page: str = response.get_data(as_text=True)
+    return page
 
 
 def send_answers(client: FlaskClient, answers: list[Any], pack: str = "esis-fi-2019") -> Any:

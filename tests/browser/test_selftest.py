@@ -205,7 +205,12 @@ def test_reload_back_and_forward_after_a_result_show_no_score_and_count_nothing(
 ) -> None:
     page = new_page(browser)
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     begin(page, live)
     for step in range(1, 11):
         tap_answer(page, step, 2)
