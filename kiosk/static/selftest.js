@@ -8,7 +8,9 @@
   "use strict";
   if (!document.getElementById("selftest")) { return; }
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var PAUSE_MS = 200;  // long enough to see the tapped choice before the next statement
+  // Long enough to see the tapped choice before the next statement (data-pause-ms may
+  // shorten it, for a machine driving many visits).
+  var PAUSE_MS = 200;
   var answers = [];
   var current = 0, furthest = 0, busy = false;
   var phase = "test";  // "test", then "result" once the answers are sent
@@ -87,7 +89,7 @@
     });
     setTimeout(function () {
       if (index + 1 >= steps.length) { finish(); } else { busy = false; show(index + 1, true); }
-    }, PAUSE_MS);
+    }, root.dataset.pauseMs ? Number(root.dataset.pauseMs) : PAUSE_MS);
   }
 
   function mount() {
