@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots
+.PHONY: demo demo-browser test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ translations: $(STAMP)
 
 demo: $(STAMP) translations
 	$(VENV)/bin/kiosk serve --demo
+
+# The demo in Chromium with the appliance's flags (incognito, a throw-away profile).
+demo-browser:
+	scripts/demo-browser.sh
 
 # System packages the tests need (Chromium for the browser tests, mtools and
 # friends for provisioning, systemd-analyze, shellcheck). Only when root on Debian;

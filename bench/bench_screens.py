@@ -98,12 +98,12 @@ def to_result(browser: Any, base: str, size: tuple[int, int]) -> Walk:
     walk = Walk(page)
     walk.tap(page.get_by_role("link", name="Itsetesti"))
     page.wait_for_url(re.compile(r"/selftest$"))
-    walk.tap(page.locator(".start-test"))
+    walk.tap(page.locator(".bar-actions .start-test"))
     page.wait_for_url(re.compile(r"/selftest/[\w-]+$"))
     for step in range(1, 11):
         screen = page.locator(f"#step-{step}")
         screen.wait_for(state="visible")
-        walk.tap(screen.locator("label").nth(3))
+        walk.tap(screen.locator(".option").nth(3))
     page.locator(".score, .result").first.wait_for(timeout=10000)
     context.close()
     return walk

@@ -40,10 +40,16 @@ def write_pack(folder: Path, raw: dict[str, Any], *, rehash: bool = False) -> Pa
 
 
 def answer(client: FlaskClient, answers: Sequence[int | None], pack: str = "esis-fi-2019") -> str:
-    """Take the test through HTTP as the page would post it; returns the result page."""
+    """Take the test through HTTP as the page does: the test page, then the answers
+    sent once as JSON; returns the result fragment."""
     client.get("/selftest")
     client.get(f"/selftest/{pack}")
-    form = {f"s{i}": str(a) for i, a in enumerate(answers, start=1) if a is not None}
-    response = client.post(f"/selftest/{pack}/result", data=form)
+    response = send_answers(client, list(answers), pack)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    page: str = response.get_data(as_text=True)
+    return page
+
+
+def send_answers(client: FlaskClient, answers: list[Any], pack: str = "esis-fi-2019") -> Any:
+    """The one request the test page makes with the answers (fetch, JSON)."""
+    return client.post(f"/selftest/{pack}/answers", json={"answers": answers})

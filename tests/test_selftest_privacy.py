@@ -108,8 +108,7 @@ def test_two_hundred_visits_leave_no_answer_or_score_behind(
                 "reset",
             )
             continue
-        form = {f"s{i}": str(a) for i, a in enumerate(vector, start=1)}
-        result = client.post("/selftest/esis-fi-2019/result", data=form)
+        result = client.post("/selftest/esis-fi-2019/answers", json={"answers": vector})
         assert result.status_code == 200
         # The visitor's own result shows the score, never the answers.
         check_response(result, needles, True, "result")

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from kiosk.app import create_app
 from kiosk.context import Services
 from kiosk.settings import ConfigError, Settings, load
-from tests.selftest_support import answer, official_raw, write_pack
+from tests.selftest_support import answer, official_raw, send_answers, write_pack
 
 
 @pytest.fixture
@@ -55,10 +55,16 @@ def test_statements_page_holds_the_form_in_order_with_progress(client: FlaskClie
     assert positions == sorted(positions)
     assert raw["question"] in page and raw["guiding"] in page and raw["notice"] in page
     assert "3 / 10" in page
-    # Five options per statement, in the official order, each a labelled radio button.
-    labels = re.findall(r'<label for="s1-(\d)">([^<]+)</label>', page)
-    assert labels == [(str(o["points"]), o["text"]) for o in raw["options"]]
+    # Five options per statement, in the official order, each a radio button (not a form
+    # field: the page has no form to restore or resubmit).
+    step = page[page.index('id="step-1"') : page.index('id="step-2"')]
+    radio = r'role="radio" aria-checked="false" data-points="(\d)">([^<]+)</button>'
+    options = re.findall(radio, step)
+    assert options == [(str(o["points"]), o["text"]) for o in raw["options"]]
+    assert "<form" not in page[page.index('id="selftest"') : page.index("</main>")]
     assert 'name="selftest_item"' in page  # the reset learns the statement reached, nothing else
+    # The publisher's notice as written, framed, in the form's language.
+    assert f'<p class="notice" lang="fi">{raw["notice"]}</p>' in page
 
 
 def test_completing_counts_one_test_and_its_band_in_the_pending_window(
@@ -101,6 +107,7 @@ def _without_score(page: str) -> str:
     page = re.sub(r'<span class="value">[^<]*</span>', "", page)
     page = re.sub(r"<svg class=\"scale\".*?</svg>", "", page, flags=re.S)
     # Form tokens carry the second they were made: the page's meta tag and the forms'.
+    page = re.sub(r'data-total="[^"]*"', "", page)
     return re.sub(r'name="csrf(?:_token" value|-token" content)="[^"]*"', "", page)
 
 
@@ -112,9 +119,48 @@ def test_result_pages_differ_only_in_the_score_and_its_scale(client: FlaskClient
     assert '<span class="value">0</span>' in lowest and 'cx="100.0"' in highest
     assert _without_score(lowest) == _without_score(highest) == _without_score(just_under)
     for page in (lowest, highest):
-        assert "© Terveyden ja hyvinvoinnin laitos, 2019, all rights reserved" in page
         assert "75,2" in page  # the population reference (Finnish number format)
         assert "/activities/" in page
+        assert 'class="meta when"' in page and 'class="meta place"' in page  # time and place
+
+
+def test_the_result_can_be_shown_again_without_counting(
+    client: FlaskClient, services: Services
+) -> None:
+    """After a language change the page shows its result again: nothing is counted twice."""
+    answer(client, [4] * 10)
+    client.get("/lang/en")
+    again = client.post("/selftest/esis-fi-2019/shown", json={"total": 40})
+    assert again.status_code == 200 and '<span class="value">75</span>' in again.text
+    assert "Your result" in again.text
+    assert counts(services)["tests_completed"] == {"": 1}
+    assert client.post("/selftest/esis-fi-2019/shown", json={"total": 51}).status_code == 400
+    assert client.post("/selftest/esis-fi-2019/shown", json={"total": "40"}).status_code == 400
+
+
+def test_bad_answers_are_refused_and_change_nothing(
+    client: FlaskClient, services: Services
+) -> None:
+    for body in ({"answers": "5555555555"}, {"answers": [3] * 11}, ["x"], None):
+        assert client.post("/selftest/esis-fi-2019/answers", json=body).status_code == 400
+    assert "tests_completed" not in counts(services)
+    assert "tests_incomplete" not in counts(services)
+    # A value that is not one of the form's points is an unanswered statement.
+    send_answers(client, [3] * 9 + [True])
+    send_answers(client, [3] * 9 + [7])
+    assert counts(services)["tests_incomplete"] == {"": 2}
+
+
+def test_stop_counts_the_statement_reached_and_keeps_the_language(
+    client: FlaskClient, services: Services
+) -> None:
+    client.get("/lang/sv")
+    client.get("/selftest/esis-fi-2019")
+    assert client.post("/selftest/stop", json={"reached": 4}).status_code == 204
+    client.post("/selftest/stop", json={"reached": 99})
+    client.post("/selftest/stop", json={"reached": "4"})
+    assert counts(services)["abandoned"] == {"4:exit": 1}
+    assert 'lang="sv"' in client.get("/").text  # the visit goes on in Swedish
 
 
 def test_a_visitor_whose_language_has_no_pack_is_told_and_can_take_it_in_finnish(
@@ -122,19 +168,23 @@ def test_a_visitor_whose_language_has_no_pack_is_told_and_can_take_it_in_finnish
 ) -> None:
     client.get("/lang/sv")
     page = client.get("/selftest").get_data(as_text=True)
-    assert "Testet finns på de här språken: Suomi." in page
-    assert 'lang="fi" href="/selftest/esis-fi-2019"' in page
+    # The form's language is named in the visitor's language, by CLDR.
+    assert "Testet finns på de här språken: finska." in page
+    assert "Börja testet på finska" in page
+    client.get("/lang/en")
+    assert "Start the test in Finnish" in client.get("/selftest").text
     assert "Mitä mieltä olet" not in page  # statements only where a pack exists
 
 
 def test_an_unknown_pack_is_not_found(client: FlaskClient) -> None:
     assert client.get("/selftest/no-such-pack").status_code == 404
-    assert client.post("/selftest/no-such-pack/result", data={}).status_code == 404
+    assert client.post("/selftest/no-such-pack/answers", json={"answers": []}).status_code == 404
 
 
 def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None:
     raw = official_raw()
-    raw.update(id="esis-fi-local", statements=[s + "!" for s in raw["statements"]])
+    # A home-made Swedish form: the visitor in Swedish is offered it, and only it.
+    raw.update(id="esis-sv-local", language="sv", statements=[s + "!" for s in raw["statements"]])
     folder = write_pack(tmp_path / "packs", raw, rehash=True).parent
     settings = Settings().replace(
         kiosk={"data_dir": str(tmp_path / "data")}, selftest={"packs_dir": str(folder)}
@@ -143,10 +193,23 @@ def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     svc: Services = app.extensions["kiosk"]
     try:
-        page = answer(app.test_client(), [2] * 10, pack="esis-fi-local")
-        assert "not the official form" in page or "ei ole virallinen lomake" in page
+        client = app.test_client()
+        client.get("/lang/sv")
+        # Labelled unofficial on the consent and on every statement, with its own source
+        # line; never THL's name or notice.
+        consent = client.get("/selftest").text
+        test_page = client.get("/selftest/esis-sv-local").text
+        assert 'class="unofficial-label"' in consent and 'class="source unofficial"' in consent
+        assert "THL" not in consent and "esis-sv-local" in consent
+        main = test_page[test_page.index('id="selftest"') :]
+        assert 'class="unofficial-label"' in main[: main.index('id="step-1"')]
+        assert "THL" not in main and "Terveyden ja hyvinvoinnin" not in main
+        assert 'class="source-line"' in main and "esis-sv-local" in main
+        page = send_answers(client, [2] * 10, pack="esis-sv-local").text
+        assert 'class="unofficial"' in page
+        assert raw["notice"] not in page and "THL" not in page
         packs = [w.pack for w in svc.tally.waiting()]
-        assert len(packs) == 1 and packs[0].startswith("unofficial:esis-fi-local:")
+        assert len(packs) == 1 and packs[0].startswith("unofficial:esis-sv-local:")
     finally:
         svc.close()
 
@@ -172,8 +235,7 @@ def test_a_missing_packs_folder_is_logged(tmp_path: Path) -> None:
 
 
 def test_the_result_is_never_cached_and_sets_no_cookie(client: FlaskClient) -> None:
-    form = {f"s{i}": "3" for i in range(1, 11)}
-    response = client.post("/selftest/esis-fi-2019/result", data=form)
+    response = send_answers(client, [3] * 10)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     # The visit's signed cookie holds the visit flag and the CSRF token, nothing of the test.

@@ -1,32 +1,34 @@
 """The self-test's screens: consent, the statements, the result.
 
-The answers are never held by the server between requests: the statements page
-carries them in the page (radio buttons in one form) and posts them once, to
-the result. The result is computed, counted through the tally in one
-transaction and rendered; then the answers are gone. Abandonment arrives with
-the visit's reset (Stop, "Start over" or the idle timeout) as the furthest
-statement reached and the reason, nothing more.
+The answers never leave the page until the last statement: the whole test is
+one page, the statements are shown one at a time by its script, and the answers
+are kept in the page's memory. They are sent once, as JSON with ``fetch()``, to
+:func:`answers`, which counts the test through the tally in one transaction and
+returns the result as a fragment that the page shows in place. A fetch makes no
+history entry and leaves no form to resubmit, so neither Back, a reload nor the
+browser's session files can bring the answers or the score back. Abandonment is
+counted by the furthest statement reached and the reason, nothing more.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request
+from babel import Locale
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 
 from kiosk.catalog.query import Filters
 from kiosk.catalog.store import Catalog
 from kiosk.context import services
-from kiosk.i18n import LANGUAGE_NAMES, current_language
+from kiosk.i18n import current_language
 from kiosk.selftest import scoring
 from kiosk.selftest.library import Library, Offered
 
 bp = Blueprint("selftest", __name__, url_prefix="/selftest")
 REASONS = ("exit", "timeout")
-ACTIVITIES_OFFERED = 4
+ACTIVITIES_OFFERED = 3
 
 
 def library() -> Library:
@@ -41,6 +43,12 @@ def _offered(pack_id: str) -> Offered:
     return offered
 
 
+def language_name(code: str) -> str:
+    """A form's language named in the visitor's language ("finska", "Finnish"), from CLDR."""
+    locale = get_locale() or Locale("fi")
+    return str(locale.languages.get(code, code))
+
+
 @bp.get("")
 def start() -> ResponseReturnValue:
     """Consent, in the visitor's language; the form itself only where a pack exists."""
@@ -50,12 +58,13 @@ def start() -> ResponseReturnValue:
     elsewhere = [o for o in lib.offered.values() if o.pack.language != lang]
     if lib.offered:
         services().tally.count("consent_shown")
+    choices = here or sorted(elsewhere, key=lambda o: (not o.official, o.pack.language, o.pack.id))
     return render_template(
         "selftest/consent.html",
-        packs=here,
-        elsewhere=sorted(elsewhere, key=lambda o: (not o.official, o.pack.language, o.pack.id)),
-        language_names=LANGUAGE_NAMES,
-        available=[LANGUAGE_NAMES.get(code, code) for code in lib.languages()],
+        choices=choices,
+        in_visitor_language=bool(here),
+        language_name=language_name,
+        available=[language_name(code) for code in lib.languages()],
     )
 
 
@@ -68,51 +77,95 @@ def decline() -> ResponseReturnValue:
 @bp.get("/<pack_id>")
 def statements(pack_id: str) -> ResponseReturnValue:
     offered = _offered(pack_id)
-    return render_template("selftest/statements.html", offered=offered, pack=offered.pack)
+    response = Response(
+        render_template(
+            "selftest/statements.html",
+            offered=offered,
+            pack=offered.pack,
+            language_name=language_name,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
-@bp.post("/<pack_id>/result")
-def result(pack_id: str) -> ResponseReturnValue:
+@bp.post("/<pack_id>/answers")
+def answers(pack_id: str) -> ResponseReturnValue:
+    """The answers, once, as JSON; counted, then the result fragment. Nothing is kept."""
     offered = _offered(pack_id)
+    body = request.get_json(silent=True)
+    raw = body.get("answers") if isinstance(body, dict) else None
+    if not isinstance(raw, list) or len(raw) > len(offered.pack.statements):
+        abort(400)
+    given = [a if isinstance(a, int) and not isinstance(a, bool) else None for a in raw]
+    given += [None] * (len(offered.pack.statements) - len(given))
+    total = scoring.raw_sum(offered.pack, given)
+    if total is None:
+        services().tally.count("tests_incomplete")
+    else:
+        services().tally.complete_test(offered.tally_key, total)
+    return _fragment(offered, total)
+
+
+@bp.post("/<pack_id>/shown")
+def shown(pack_id: str) -> ResponseReturnValue:
+    """The result again, in the language or display mode the visitor just chose.
+
+    Takes the raw sum the page holds after :func:`answers` and counts nothing, so
+    showing a result twice never counts a test twice.
+    """
+    offered = _offered(pack_id)
+    body = request.get_json(silent=True)
+    total = body.get("total") if isinstance(body, dict) else None
+    if total is not None:
+        low, high = offered.pack.sum_range
+        if not isinstance(total, int) or isinstance(total, bool) or not low <= total <= high:
+            abort(400)
+    return _fragment(offered, total)
+
+
+@bp.post("/stop")
+def stop() -> ResponseReturnValue:
+    """Stop midway: counted by the statement reached; the visit (and its language) goes on."""
+    body = request.get_json(silent=True)
+    reached = body.get("reached") if isinstance(body, dict) else None
+    if isinstance(reached, int) and not isinstance(reached, bool) and 1 <= reached <= _longest():
+        services().tally.count("abandoned", f"{reached}:exit")
+    return Response(status=204)
+
+
+def _fragment(offered: Offered, total: int | None) -> Response:
     pack = offered.pack
-    answers = [_answer(request.form.get(f"s{i}")) for i in range(1, len(pack.statements) + 1)]
-    total = scoring.raw_sum(pack, answers)
-    svc = services()
-    context = {
+    context: dict[str, Any] = {
         "pack": pack,
         "official": offered.official,
-        "activities": _activities(),
+        "items": _activities(),
         "mean": format_decimal(pack.reference.mean),
+        "total": total,
     }
-    if total is None:
-        svc.tally.count("tests_incomplete")
-        return render_template("selftest/incomplete.html", **context)
-    value = scoring.score(pack, total)
-    svc.tally.complete_test(offered.tally_key, total)
-    return render_template(
-        "selftest/result.html",
-        score=format_decimal(float(value), format="#,##0.#"),
-        position=float(value),
-        **context,
-    )
+    if total is not None:
+        value = scoring.score(pack, total)
+        context["score"] = format_decimal(float(value), format="#,##0.#")
+        context["position"] = float(value)
+    response = Response(render_template("selftest/result.html", **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
-def _answer(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _activities() -> list[object]:
+def _activities() -> list[Any]:
     """The same few activities for everyone: today's next ones, never chosen by score."""
     catalog = services().catalog
     if not isinstance(catalog, Catalog):
         return []
-    tz = ZoneInfo(services().settings.kiosk.timezone)
-    now = datetime.now(tz).replace(tzinfo=None)
+    catalog.maybe_reload()
+    now = services().local_now()
     listed = catalog.listing(Filters(when="today"), now) or catalog.listing(Filters(), now)
-    return [x.activity for x in listed[:ACTIVITIES_OFFERED]]
+    return listed[:ACTIVITIES_OFFERED]
+
+
+def _longest() -> int:
+    # Bounded by the longest installed form, so the key set cannot grow from input.
+    return max((len(o.pack.statements) for o in library().offered.values()), default=0)
 
 
 def count_abandonment() -> None:
@@ -122,7 +175,5 @@ def count_abandonment() -> None:
     item, reason = request.form.get("selftest_item", ""), request.form.get("reason", "")
     if not item.isdigit() or reason not in REASONS:
         return
-    # Bounded by the longest installed form, so the key set cannot grow from input.
-    longest = max((len(o.pack.statements) for o in library().offered.values()), default=0)
-    if 1 <= int(item) <= longest:
+    if 1 <= int(item) <= _longest():
         services().tally.count("abandoned", f"{int(item)}:{reason}")

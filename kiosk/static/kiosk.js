@@ -92,7 +92,11 @@
     var clockFormat = new Intl.DateTimeFormat(document.documentElement.lang + "-FI", {
       hour: "numeric", minute: "2-digit", timeZone: body.dataset.timezone || undefined
     });
-    setInterval(function () { clockEl.textContent = clockFormat.format(new Date()); }, 5000);
+    // Looked up at each tick: the self-test redraws the top bar after a language change.
+    setInterval(function () {
+      var shown = document.querySelector(".clock-time");
+      if (shown) { shown.textContent = clockFormat.format(new Date()); }
+    }, 5000);
   }
   if (onStart && body.dataset.fresh === "1") {
     var touched = false;

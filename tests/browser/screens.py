@@ -52,6 +52,7 @@ class Screen:
     main_action: bool = False  # the screen has a main action that must be in view
     start: bool = False  # the start screen: no scrolling at all
     open: str = ""  # a button to tap first, when it is on screen (a sheet it opens)
+    answer: bool = False  # answer every statement first (the self-test's result)
 
 
 SCREENS = [
@@ -70,8 +71,22 @@ SCREENS = [
     Screen("activity-long", "/activities/demo-004", main_action=True),
     Screen("talk", "/talk"),
     Screen("not-found", "/activities/no-such-activity"),
-    Screen("consent", "/selftest"),
+    Screen("consent", "/selftest", main_action=True),
+    Screen("statement", "/selftest/esis-fi-2019"),
+    Screen("result", "/selftest/esis-fi-2019", main_action=True, answer=True),
 ]
+
+# The self-test's statements answered in the page, through its own handlers.
+ANSWER_ALL = """async () => {
+  const root = document.getElementById('selftest');
+  root.dataset.pauseMs = '0';
+  const until = async (ok) => { while (!ok()) { await new Promise(r => setTimeout(r, 5)); } };
+  for (const step of root.querySelectorAll('.step')) {
+    await until(() => !step.hidden);
+    step.querySelectorAll('.option')[3].click();
+  }
+  await until(() => document.querySelector('.result'));
+}"""
 
 
 def show(page: Any, base: str, screen: Screen) -> None:
@@ -81,6 +96,8 @@ def show(page: Any, base: str, screen: Screen) -> None:
     """
     if not (screen.open and page.url == base + screen.path):
         page.goto(base + screen.path)
+    if screen.answer:
+        page.evaluate(ANSWER_ALL)
     if screen.open:
         button = page.locator(screen.open)
         if button.is_visible():
