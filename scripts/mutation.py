@@ -13,6 +13,7 @@ tests/mutation_survivors.toml, the kill rate and the run time.
     python scripts/mutation.py                      every listed module
     python scripts/mutation.py scoring bands        the modules whose path has one of these words
     python scripts/mutation.py --jobs 2 --fail-under 90
+    python scripts/mutation.py --report             the last run's table again
 
 docs/testing.md says how to read a survivor and when one may be accepted.
 """
@@ -134,42 +135,68 @@ def mutated_lines(diff: str) -> str:
     )
 
 
+# Run inside a module's copy: mutmut's own `show` for many mutants at once (one
+# process instead of one per survivor, which costs seconds each on a busy machine).
+SHOW = """
+import json, sys
+from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+names = json.load(sys.stdin)
+print(json.dumps({n: get_diff_for_mutant(n, path=find_mutant(n).path) for n in names}))
+"""
+
+
+def diffs(workdir: Path, names: list[str]) -> dict[str, str]:
+    if not names:
+        return {}
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW],
+        cwd=workdir,
+        input=json.dumps(names),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, str] = json.loads(shown.stdout)
+    return found
+
+
 def run_module(
-    module: Module, config: dict[str, Any], accepted: list[Accepted], jobs: int
+    module: Module, config: dict[str, Any], accepted: list[Accepted], jobs: int, *, rerun: bool
 ) -> Outcome:
     workdir = WORK / module.path.replace("/", "_").removesuffix(".py")
-    prepare(module, config, workdir)
-    mutmut = [sys.executable, "-m", "mutmut"]
     outcome = Outcome(module.path)
-    started = time.monotonic()
-    with (workdir / "mutmut.log").open("w", encoding="utf-8") as log:
-        run = subprocess.run(
-            [*mutmut, "run", "--max-children", str(jobs)],
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    outcome.seconds = time.monotonic() - started
+    timing = workdir / "seconds"
+    if rerun:
+        prepare(module, config, workdir)
+        started = time.monotonic()
+        with (workdir / "mutmut.log").open("w", encoding="utf-8") as log:
+            run = subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
+                cwd=workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        timing.write_text(f"{time.monotonic() - started:.1f}\n", encoding="utf-8")
+        if run.returncode != 0:
+            outcome.failed = f"mutmut failed (exit {run.returncode}); see {workdir / 'mutmut.log'}"
+            return outcome
     meta = workdir / "mutants" / (module.path + ".meta")
-    if run.returncode != 0 or not meta.exists():
-        outcome.failed = f"mutmut failed (exit {run.returncode}); see {workdir / 'mutmut.log'}"
+    if not meta.exists():
+        outcome.failed = f"no results in {workdir}"
         return outcome
+    outcome.seconds = float(timing.read_text("utf-8")) if timing.exists() else 0.0
     codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
     outcome.mutants = len(codes)
+    outcome.killed = sum(1 for code in codes.values() if code in KILLED)
     mine = [a for a in accepted if a.module == module.path]
-    for name, code in sorted(codes.items()):
-        if code in KILLED:
-            outcome.killed += 1
-            continue
-        diff = subprocess.run(
-            [*mutmut, "show", name], cwd=workdir, capture_output=True, text=True, check=False
-        ).stdout
+    survivors = sorted(name for name, code in codes.items() if code not in KILLED)
+    for name, diff in diffs(workdir, survivors).items():
         change = mutated_lines(diff)
         if any(a.function == function_of(name) and a.mutant == change for a in mine):
             outcome.accepted += 1
         else:
-            outcome.survivors.append(diff.strip())
+            outcome.survivors.append(f"# {name}\n{diff.strip()}")
     return outcome
 
 
@@ -196,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fail-under", type=float, default=0.0, help="exit 1 when a module's kill rate is lower"
     )
+    parser.add_argument(
+        "--report", action="store_true", help="print the last run's results, run nothing"
+    )
     args = parser.parse_args(argv)
     config, modules, accepted = load_config()
     chosen = [m for m in modules if not args.words or any(w in m.path for w in args.words)]
@@ -204,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = []
     for module in chosen:
         print(f"== {module.path} against {' '.join(module.tests)}", flush=True)
-        outcome = run_module(module, config, accepted, args.jobs)
+        outcome = run_module(module, config, accepted, args.jobs, rerun=not args.report)
         for diff in outcome.survivors:
             print(diff, end="\n\n")
         outcomes.append(outcome)

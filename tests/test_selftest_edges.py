@@ -3,28 +3,32 @@ why, each score band's first and last sum, and packs too small to be a form refu
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.selftest.packs import PackError, load
+from kiosk.selftest.packs import Pack, PackError, Reference, load
 from kiosk.selftest.scoring import score
 from kiosk.shared.bands import band_of
 from tests.selftest_support import OFFICIAL, official_raw, write_pack
 
-PACK = load(OFFICIAL)
+
+def official() -> Pack:
+    # Loaded in each test, not at import: a test must run the code it checks.
+    return load(OFFICIAL)
 
 
 @pytest.mark.parametrize("total", [9, 51, 0, -10])
 def test_a_sum_the_form_cannot_give_has_no_score(total: int) -> None:
     with pytest.raises(ValueError, match=f"sum {total} is outside 10-50"):
-        score(PACK, total)
+        score(official(), total)
 
 
 def test_the_lowest_and_highest_sums_are_0_and_100() -> None:
-    assert score(PACK, 10) == 0
-    assert score(PACK, 50) == 100
+    assert score(official(), 10) == 0
+    assert score(official(), 50) == 100
 
 
 @pytest.mark.parametrize(
@@ -52,14 +56,16 @@ def test_a_pack_with_one_answer_option_is_refused(tmp_path: Path) -> None:
     raw = official_raw()
     raw["options"] = raw["options"][:1]
     message = _refusal(tmp_path, raw)
-    assert message.startswith(f"{raw['id']}: missing or wrong field")
-    assert "a pack needs answer options and statements" in message
+    assert (
+        message
+        == f"{raw['id']}: missing or wrong field (a pack needs answer options and statements)"
+    )
 
 
 def test_a_pack_without_statements_is_refused(tmp_path: Path) -> None:
     raw = official_raw()
     raw["statements"] = []
-    assert "a pack needs answer options and statements" in _refusal(tmp_path, raw)
+    assert _refusal(tmp_path, raw).endswith("(a pack needs answer options and statements)")
 
 
 def test_a_pack_with_two_options_and_one_statement_is_read(tmp_path: Path) -> None:
@@ -73,17 +79,37 @@ def test_a_pack_with_two_options_and_one_statement_is_read(tmp_path: Path) -> No
 
 def test_the_official_form_sums_10_to_50_and_reads_every_field() -> None:
     raw = official_raw()
-    assert PACK.sum_range == (10, 50)
-    assert PACK.id == raw["id"] and PACK.language == raw["language"]
-    assert PACK.cutoff == float(raw["cutoff"]["below"]) == 50.0
-    assert PACK.cutoff_wording == raw["cutoff"]["wording"]
-    assert PACK.reference.mean == float(raw["reference"]["mean"])
-    assert PACK.reference.population == raw["reference"]["population"]
-    assert PACK.text_sha256() == PACK.sha256 == raw["sha256"]
+    pack = official()
+    assert pack.sum_range == (10, 50)
+    assert (pack.id, pack.language, pack.version) == (raw["id"], raw["language"], raw["version"])
+    assert (pack.name, pack.source, pack.notice) == (raw["name"], raw["source"], raw["notice"])
+    assert pack.cutoff == float(raw["cutoff"]["below"]) == 50.0
+    assert pack.cutoff_wording == raw["cutoff"]["wording"]
+    ref = raw["reference"]
+    assert pack.reference == Reference(
+        float(ref["mean"]), float(ref["share_below_cutoff"]), ref["population"], ref["source"]
+    )
+    assert pack.text_sha256() == pack.sha256 == raw["sha256"]
 
 
 def test_a_file_that_is_not_json_is_refused_by_its_name(tmp_path: Path) -> None:
     path = tmp_path / "rikki.json"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(PackError, match=r"^rikki\.json: not a readable pack file"):
+        load(path)
+
+
+def test_a_file_that_is_not_a_pack_object_is_refused_by_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "lista.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(PackError, match=r"^lista\.json: missing or wrong field"):
+        load(path)
+
+
+def test_a_pack_without_an_id_is_refused_by_its_file_name(tmp_path: Path) -> None:
+    raw = official_raw()
+    del raw["id"]
+    path = tmp_path / "nimeton.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(PackError, match=r"^nimeton\.json: missing or wrong field \('id'\)$"):
         load(path)
