@@ -241,3 +241,16 @@ def test_a_key_of_another_kind_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(SigningKeyError, match=r"kiosk\.key is not an Ed25519 key$"):
         load_key(path)
+
+
+def test_a_long_refused_key_is_quoted_shortened() -> None:
+    long = "x" * 120
+    assert key_problem("abandoned", long) == (
+        f"abandoned key {'x' * 40!r} is not <statement 1-99>:timeout or :exit"
+    )
+    assert key_problem("activity_views", "-" + long) == (
+        f"activity_views key {'-' + 'x' * 89!r} does not match ^[A-Za-z0-9][A-Za-z0-9._:-]{{0,79}}$"
+    )
+    assert form_problem("-" + long) == (
+        f"form {'-' + 'x' * 39!r} does not match ^[a-z0-9][a-z0-9._-]{{0,63}}$"
+    )
