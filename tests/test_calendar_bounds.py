@@ -102,3 +102,59 @@ def test_an_until_past_the_years_the_kiosk_accepts_is_named() -> None:
         "kerhot.ics, event 'e0@example.fi', 'RRULE': the date 2099-01-01 is not between "
         "1970 and 2031; check the year"
     )
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            [START, "DTEND;TZID=Mars/Base:20260901T110000"],
+            "'DTEND': the time zone 'Mars/Base' is not known; use a zone name such as "
+            "Europe/Helsinki",
+        ),
+        (
+            [START, "RRULE:FREQ=WEEKLY", "EXDATE;TZID=Mars/Base:20260908T100000"],
+            "'EXDATE': the time zone 'Mars/Base' is not known; use a zone name such as "
+            "Europe/Helsinki",
+        ),
+        (
+            [START, "DTEND;VALUE=DATE:20260902"],
+            "'DTEND': DTSTART and DTEND must both be dates or both be times",
+        ),
+        ([START, "DURATION:PT0S"], "'DURATION': the duration is not longer than zero"),
+        (
+            # In UTC, an hour backwards: refused whatever the zone the kiosk's clock is in.
+            ["DTSTART:20261001T080000Z", "DTEND:20261001T070000Z"],
+            "'DTEND': the end 2026-10-01 07:00+00:00 is not after the start 2026-10-01 08:00+00:00",
+        ),
+    ],
+)
+def test_each_refusal_names_the_property_and_what_is_wrong(event: list[str], message: str) -> None:
+    assert messages(read(ics(event))) == [f"kerhot.ics, event 'e0@example.fi', {message}"]
+
+
+def test_a_moved_instance_in_an_unknown_zone_is_refused() -> None:
+    series = ["BEGIN:VEVENT", "UID:s@example.fi", "SUMMARY:Kerho", START, "DURATION:PT1H"]
+    series += ["RRULE:FREQ=DAILY;COUNT=5", "END:VEVENT"]
+    moved = ["BEGIN:VEVENT", "UID:s@example.fi", "SUMMARY:Kerho"]
+    moved += ["RECURRENCE-ID;TZID=Mars/Base:20260903T100000"]
+    moved += ["DTSTART;TZID=Europe/Helsinki:20260903T150000", "DURATION:PT1H", "END:VEVENT"]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kohtaamispaikka//FI"]
+    data = "\r\n".join([*lines, *series, *moved, "END:VCALENDAR"]) + "\r\n"
+    assert messages(read(data.encode())) == [
+        "kerhot.ics, event 's@example.fi', 'RECURRENCE-ID': the time zone 'Mars/Base' is not "
+        "known; use a zone name such as Europe/Helsinki"
+    ]
+
+
+def test_a_calendar_keeps_its_past_series_and_dates() -> None:
+    # 2010-2015 lies before the spreadsheets' years but not before the calendars' 1970.
+    since_2010 = ["DTSTART;TZID=Europe/Helsinki:20100105T100000", "DURATION:PT1H"]
+    ended = [*since_2010, "RRULE:FREQ=WEEKLY;UNTIL=20150101T000000Z"]
+    dated = [*since_2010, "RDATE;TZID=Europe/Helsinki:20150105T100000"]
+    result = read(ics(ended, dated))
+    assert messages(result) == []
+    assert [str(s) for s in result.skipped] == [
+        "kerhot.ics, event 'e0@example.fi': ended before today",
+        "kerhot.ics, event 'e1@example.fi': no date within the horizon",
+    ]
