@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-browser test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots
+.PHONY: demo demo-browser test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots mutation
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,6 +48,14 @@ screenshots: $(STAMP) translations
 
 bench: $(STAMP) translations
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Mutation testing of the pure core (docs/testing.md): slow, so not part of `make test`.
+# MODULES=scoring runs the listed modules whose path has that word; JOBS=2 tests two
+# mutants at once.
+MODULES ?=
+JOBS ?= 1
+mutation: $(STAMP) translations
+	$(PY) scripts/mutation.py --jobs $(JOBS) $(MODULES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

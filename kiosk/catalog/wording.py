@@ -129,9 +129,17 @@ def status(occurrence: Occurrence | None, now: datetime) -> tuple[str, int] | No
 
 
 def in_minutes(minutes: int, lang: str) -> str:
-    """'20 minuutin päästä', 'om 20 minuter', 'in 20 minutes'."""
+    """'20 minuutin päästä', 'om 20 minuter', 'in 20 minutes'; 'in 1 minute'.
+
+    threshold=2 keeps 60 minutes from reading "in 1 hour"; the minute granularity
+    keeps 1 minute from reading "in 60 seconds".
+    """
     return str(
         format_timedelta(
-            timedelta(minutes=minutes), add_direction=True, threshold=2, locale=locale(lang)
+            timedelta(minutes=minutes),
+            add_direction=True,
+            threshold=2,
+            granularity="minute",
+            locale=locale(lang),
         )
     )

@@ -196,6 +196,8 @@ def _count(
     first = naive(ev.decoded("DTSTART"), tz)
     lo, hi = start - _length(ev, tz) - SLACK, end + SLACK
     starts: list[datetime] = []
+    if ev.get("RRULE") is None and lo <= first < hi:
+        starts.append(first)  # without a rule, the start is an instance beside its RDATEs
     for when in _rule_starts(ev, first, hi):
         if when >= lo:
             starts.append(when)
@@ -206,7 +208,7 @@ def _count(
             when = naive(d.dt[0] if isinstance(d.dt, tuple) else d.dt, tz)
             if lo <= when < hi:
                 starts.append(when)
-    starts.sort()
+    starts = sorted(set(starts))  # an RDATE on the start (or twice) is one instance
     return starts, len(starts) + moved
 
 
