@@ -93,8 +93,8 @@ def test_links_contacts_and_prices(demo: list[Activity]) -> None:
         assert a.free == (not a.price), a.id
         assert a.languages and all(re.fullmatch(r"[a-z]{2}", lang) for lang in a.languages)
         assert "fi" in a.languages, a.id
-    assert sum(a.free for a in demo) > len(demo) / 2
-    assert any(not a.free for a in demo)
+    assert sum(a.free is True for a in demo) > len(demo) / 2
+    assert any(a.free is False for a in demo)
     assert sum(bool(a.accessibility) for a in demo) > len(demo) / 2
 
 

@@ -70,7 +70,8 @@ def spec(draw: st.DrawFn, n: int, *, weekly: bool) -> Spec:
     title = {"fi": draw(words)}
     for lang in ("sv", "en"):
         if draw(st.booleans()):
-            title[lang] = draw(words)
+            # A copy of the Finnish is no translation and is dropped on import.
+            title[lang] = draw(words.filter(lambda w: w != title["fi"]))
     rule = None
     dates: tuple[Occurrence, ...] = ()
     if weekly:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kiosk.catalog.importers.common import ParseResult, Problem, last_date
+from kiosk.catalog.importers.settle import has_place
 from kiosk.catalog.model import Activity
 from kiosk.store.db import Store
 
@@ -26,7 +27,9 @@ class Preview:
     removed: list[Activity] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    without_place: int = 0  # of the activities imported: shown as "ask the staff"
     applied: bool = False
 
     @property
@@ -47,7 +50,12 @@ def _existing(db: object) -> dict[str, tuple[str, str]]:
 
 
 def _compare(existing: dict[str, tuple[str, str]], source: str, result: ParseResult) -> Preview:
-    preview = Preview(errors=list(result.problems), skipped=list(result.skipped))
+    preview = Preview(
+        errors=list(result.problems),
+        skipped=list(result.skipped),
+        warnings=list(result.warnings),
+        without_place=sum(1 for a in result.activities if not has_place(a)),
+    )
     if result.problems:
         # Rows with problems are missing from result.activities: counting the rest as
         # added or removed would preview an import that cannot happen.

@@ -73,6 +73,7 @@ def work(request: dict[str, Any]) -> dict[str, Any]:
         "activities": [a.to_json() for a in result.activities],
         "problems": [asdict(p) for p in result.problems],
         "skipped": [asdict(p) for p in result.skipped],
+        "warnings": [asdict(p) for p in result.warnings],
     }
 
 

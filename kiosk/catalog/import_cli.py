@@ -25,6 +25,7 @@ from typing import Any
 from kiosk.catalog.apply import Preview, apply, preview
 from kiosk.catalog.importers import SUPPORTED_EXTENSIONS, ParseResult, Problem
 from kiosk.catalog.isolated import load_isolated
+from kiosk.catalog.model import pick
 from kiosk.catalog.sources import Fetch, FetchError, fetch_url, load_source
 from kiosk.settings import Settings
 from kiosk.store.db import Store
@@ -57,12 +58,16 @@ MAX_LISTED = 200
 def print_preview(p: Preview, dry_run: bool, out: Callable[[str], None] = print) -> None:
     for label, items in (("added", p.added), ("changed", p.changed), ("removed", p.removed)):
         for a in items:
-            out(f"  {label}: {a.id}  {next(iter(a.title.values()), '')}")
+            out(f"  {label}: {a.id}  {pick(a.title, 'fi')}")
     for s in p.skipped:
         out(f"  skipped: {s}")
+    for w in p.warnings:
+        out(f"  warning: {w}")
     for e in p.errors:
         out(f"  error: {e}")
     out(p.summary())
+    if p.without_place and not p.errors:
+        out(f"Without a place: {p.without_place} activities (shown with 'ask the staff').")
     if p.errors:
         out("Nothing was changed.")
     elif dry_run:
@@ -105,6 +110,7 @@ def import_source(
     p = preview(store, name, result) if dry_run else apply(store, name, result)
     if p.applied:
         events.info("import", f"catalogue imported from {name}: {p.summary()}")
+        log_warnings(events, name, p)
     elif p.errors and not dry_run:
         events.warning("import", f"import from {name} refused: {len(p.errors)} errors")
     return p
@@ -185,6 +191,7 @@ class FeedRefresher:
             )
         elif p.added or p.changed or p.removed:
             self.events.info("import", f"feed refreshed: {p.summary()}")
+            log_warnings(self.events, name, p)
         return p
 
     def _loop(self) -> None:
@@ -203,6 +210,12 @@ class FeedRefresher:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+
+def log_warnings(events: EventLog, name: str, p: Preview) -> None:
+    """What the visitors will miss (places not found), for the staff Log screen."""
+    for w in p.warnings[:5]:
+        events.warning("import", f"{name}: {str(w)[:400]}")
 
 
 def refused_by_allow_list(message: str) -> bool:

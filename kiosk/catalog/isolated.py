@@ -43,8 +43,8 @@ class Bounds:
     def from_settings(cls, settings: Settings, *, network: bool) -> Bounds:
         cat = settings.catalog
         wall = 2 * cat.import_cpu_seconds + GRACE_SECONDS
-        if network:  # every page of a feed may take its whole timeout
-            wall += cat.fetch_timeout_seconds * (cat.max_pages + 1)
+        if network:  # every page of a feed may take its whole timeout, then the places
+            wall += cat.fetch_timeout_seconds * (cat.max_pages + 1) + cat.place_lookup_seconds
         return cls(cat.import_memory_mb, cat.import_cpu_seconds, float(wall))
 
 
@@ -128,6 +128,7 @@ def _result(answer: dict[str, Any]) -> ParseResult:
         activities=[Activity.from_json(a) for a in answer["activities"]],
         problems=[Problem(**p) for p in answer.get("problems", [])],
         skipped=[Problem(**p) for p in answer.get("skipped", [])],
+        warnings=[Problem(**p) for p in answer.get("warnings", [])],
     )
 
 

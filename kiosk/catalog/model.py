@@ -27,6 +27,10 @@ CATEGORIES = (
     "having-a-say",
 )
 
+# Announced changes to an activity (schema.org's EventStatusType, as Linked Events
+# uses it). A postponed activity has no new time yet, so it offers no times.
+STATUSES = ("rescheduled", "postponed", "moved-online")
+
 Text = dict[str, str]  # language code -> text
 
 
@@ -73,12 +77,19 @@ class Activity:
     description: Text = field(default_factory=dict)
     place: str = ""
     address: str = ""
+    # A word on finding the place ("2nd floor, door B"), or the feed's whole
+    # address text when it names no place of its own.
+    place_note: Text = field(default_factory=dict)
     accessibility: Text = field(default_factory=dict)
     organiser: str = ""
     contact: str = ""  # phone or e-mail, as the organiser wants it shown
-    price: Text = field(default_factory=dict)  # empty when free of charge
-    free: bool = True
-    languages: tuple[str, ...] = ("fi",)  # languages spoken at the activity
+    price: Text = field(default_factory=dict)  # what it costs, when the source says
+    # True only when the source says free of charge, False when it says there is a
+    # price, None when it says nothing: an unknown price is never shown as free.
+    free: bool | None = None
+    languages: tuple[str, ...] = ()  # languages spoken at the activity; () = not known
+    # "" (as planned), or one of STATUSES: a change the organiser has announced.
+    status: str = ""
     url: str = ""  # only http(s); the way out is a QR code
     occurrences: tuple[Occurrence, ...] = ()  # one-off dates
     weekly: tuple[WeeklyRule, ...] = ()  # recurring times
@@ -100,12 +111,14 @@ class Activity:
             description=raw.get("description", {}),
             place=raw.get("place", ""),
             address=raw.get("address", ""),
+            place_note=raw.get("place_note", {}),
             accessibility=raw.get("accessibility", {}),
             organiser=raw.get("organiser", ""),
             contact=raw.get("contact", ""),
             price=raw.get("price", {}),
-            free=raw.get("free", True),
-            languages=tuple(raw.get("languages", ("fi",))),
+            free=raw.get("free"),
+            languages=tuple(raw.get("languages", ())),
+            status=raw.get("status", ""),
             url=raw.get("url", ""),
             occurrences=tuple(
                 Occurrence(

@@ -99,6 +99,8 @@ def is_current(activity: Activity, today: date) -> bool:
     if activity.valid_until and activity.valid_until < today:
         return False
     if not activity.weekly:
+        if activity.status == "postponed" and not activity.occurrences:
+            return True  # listed with its label, without a time, until valid_until
         return any(o.start.date() >= today for o in activity.occurrences)
     return True
 

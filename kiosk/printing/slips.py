@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 import segno
 
 from hardware.printer.escpos_import import dummy
-from kiosk.catalog.model import Activity, pick
+from kiosk.catalog.model import STATUSES, Activity, pick
 from kiosk.catalog.occurrences import next_occurrences
 from kiosk.printing.labels import LABELS, format_occurrence, language_names
 
@@ -137,6 +137,8 @@ def layout_slip(
     ops: list[Op] = [Line(t, center=True) for t in wrap(meeting_point_name, cols)]
     ops.append(Line("-" * cols))
     ops += [Line(t, bold=True, double=True) for t in wrap(pick(activity.title, lang), cols // 2)]
+    if activity.status in STATUSES:  # an announced change: new time, postponed, online
+        ops += [Line(t, bold=True) for t in wrap(labels[activity.status], cols)]
     ops.append(Feed(1))
 
     def field(label: str, value: str) -> None:
@@ -147,12 +149,24 @@ def layout_slip(
     ops.append(Line(printable(labels["times"]), bold=True))
     if times:
         ops += [Line(printable(format_occurrence(o, lang))) for o in times]
+    elif activity.status == "postponed":
+        ops += [Line(t) for t in wrap(labels["postponed_times"], cols)]
     else:
         ops += [Line(t) for t in wrap(labels["no_times"], cols)]
-    field(labels["place"], ", ".join(p for p in (activity.place, activity.address) if p))
+    # Never a place line without a place: then it says where to find out.
+    note = pick(activity.place_note, lang)
+    if activity.place or activity.address:
+        where = [activity.place, activity.address, note]
+    else:
+        where = [note, labels["no_place_url" if activity.url else "no_place"]]
+    field(labels["place"], ", ".join(p for p in where if p))
     field(labels["organiser"], activity.organiser)
     field(labels["contact"], activity.contact)
-    field(labels["price"], labels["free"] if activity.free else pick(activity.price, lang))
+    if activity.free:  # only when the source said so; unknown is never "free"
+        price = labels["free"]
+    else:
+        price = pick(activity.price, lang) or labels["ask_price"]
+    field(labels["price"], price)
     field(labels["languages"], ", ".join(language_names(activity.languages, lang)))
     description = wrap(pick(activity.description, lang), cols)
     if description:

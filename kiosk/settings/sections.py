@@ -180,6 +180,20 @@ class CatalogSection:
     fetch_timeout_seconds: int = setting(
         20, "Seconds to wait for a feed before giving up.", minimum=1, maximum=300
     )
+    max_place_lookups: int = setting(
+        200,
+        "Most places a Linked Events feed names only by reference (location @id) that one "
+        "import looks up from the same server; 0 looks up none.",
+        minimum=0,
+        maximum=2000,
+    )
+    place_lookup_seconds: int = setting(
+        60,
+        "Seconds one import may spend in all on looking up the places of a Linked Events "
+        "feed; places not reached in time stay unknown and the import says so.",
+        minimum=1,
+        maximum=600,
+    )
     # Keywords of Finnish calendars and Linked Events -> category ids, documented in
     # docs/catalogue-import.md; category ids themselves always map to themselves.
     # setting() turns list and dict defaults into a default_factory (RUF009 is moot).

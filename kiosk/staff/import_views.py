@@ -60,4 +60,5 @@ def _run(*, dry_run: bool) -> ResponseReturnValue:
         dry_run=dry_run,
         errors=[str(e) for e in result.errors[:MAX_SHOWN]],
         skipped=[str(s) for s in result.skipped[:MAX_SHOWN]],
+        warnings=[str(w) for w in result.warnings[:MAX_SHOWN]],
     )

@@ -45,6 +45,20 @@ CATEGORY_ICONS = {
 }
 
 
+# Changes the organiser has announced (model.STATUSES), as a short badge.
+STATUS_NAMES = {
+    "rescheduled": lazy_gettext("New time"),
+    "postponed": lazy_gettext("Postponed"),
+    "moved-online": lazy_gettext("Moved online"),
+}
+
+
+def announced(status: str) -> str:
+    """The badge of an announced change ('Postponed'), '' when as planned."""
+    name = STATUS_NAMES.get(status)
+    return str(name) if name else ""
+
+
 def lang() -> str:
     locale = get_locale() or Locale("fi")
     return str(locale.language)

@@ -27,6 +27,7 @@ __all__ = [
     "ParseResult",
     "Problem",
     "detect_format",
+    "finish",
     "parse",
     "parse_json",
     "within_total",
@@ -64,6 +65,17 @@ def parse(data: bytes, *, name: str, source: str, limits: Limits, today: date) -
         # The parsers check what they use; this is the last guard for input shaped in a
         # way nobody foresaw, so that it is refused with a message, not a traceback.
         return ParseResult(problems=[Problem(name, f"the file cannot be read ({describe(e)})")])
+    return finish(result, name, limits)
+
+
+def finish(result: ParseResult, name: str, limits: Limits) -> ParseResult:
+    """What every parse ends with: copies and postponed times settled (importers.settle),
+    a warning for activities without a place, and the total cap."""
+    from kiosk.catalog.importers.settle import settle, without_place
+
+    result.activities = [settle(a) for a in result.activities]
+    if not result.problems:
+        result.warnings.extend(without_place(result.activities, name))
     return within_total(result, name, limits)
 
 

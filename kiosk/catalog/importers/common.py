@@ -52,6 +52,8 @@ class ParseResult:
     activities: list[Activity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    # Imported, but a visitor will miss something (places not found): does not block.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,9 @@ class Limits:
     # and in the whole file (more refuse the file).
     max_occurrences: int = 500
     max_occurrences_total: int = 50_000
+    # Places a feed names only by reference: how many are looked up, for how long.
+    max_place_lookups: int = 200
+    place_lookup_seconds: int = 60
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -87,6 +92,8 @@ class Limits:
             category_map=dict(cat.category_map),
             max_occurrences=cat.max_occurrences,
             max_occurrences_total=cat.max_occurrences_total,
+            max_place_lookups=cat.max_place_lookups,
+            place_lookup_seconds=cat.place_lookup_seconds,
         )
 
 

@@ -1,4 +1,4 @@
-"""Linked Events JSON (the event API of Helsinki and other Finnish cities) -> activities.
+"""Linked Events JSON (the event API of Helsinki, Turku and other Finnish cities) -> activities.
 
 Input is a list of pages, each ``{"meta": {"next": ...}, "data": [event, ...]}``
 (a file may hold one page or a JSON list of pages; the network edge follows
@@ -8,15 +8,26 @@ event (a festival) stay activities of their own. A recurring super event with no
 of its sub-events in the data is skipped, since its own start and end only span
 the series.
 
-Location and keywords are used when embedded (``?include=location,keywords``);
-a bare ``@id`` reference leaves the place empty and the keyword is matched by its
-id (``yso:p965``) in the category map. ``offers``: any ``is_free`` makes the
-activity free; otherwise the price texts are kept.
+Places come in three shapes: embedded (``?include=location``), a bare ``@id``
+reference (the API's default), or ``"location": null`` with the address only in
+``location_extra_info``. A reference is resolved from ``places`` (the place
+objects the network edge fetched, by ``@id``); one that is not there leaves the
+place empty and is counted in a warning that says how to fix the feed address.
+``location_extra_info`` is the place text when there is no place, else a note
+beside it. Keywords are matched by name when embedded, else by id (``yso:p965``).
+
+Nothing is invented: free only when an offer says ``is_free: true``, a price
+when an offer says ``is_free: false`` or gives a price; no ``offers`` means the
+price is not known. No ``in_language`` means the languages are not known.
+``event_status`` other than scheduled becomes the activity's status; cancelled
+and deleted events are skipped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,16 +50,56 @@ from kiosk.catalog.model import LANGUAGES, Activity, Occurrence
 
 Event = dict[str, Any]
 
+# schema.org event statuses -> the activity's status (model.STATUSES).
+STATUS = {
+    "EventScheduled": "",
+    "EventRescheduled": "rescheduled",
+    "EventPostponed": "postponed",
+    "EventMovedOnline": "moved-online",
+}
+GONE = ("EventCancelled", "EventDeleted")
+INCLUDE_LOCATION = (
+    "add include=location to the feed address (for example "
+    "https://api.hel.fi/linkedevents/v1/event/?include=location,keywords) or to the query "
+    "that saved the file, so that every event carries its place"
+)
+
 
 def pages_from_json(value: Any) -> list[Any]:
     """A file's JSON as a list of pages (one page object, or a list of them)."""
     return value if isinstance(value, list) else [value]
 
 
+def place_refs(pages: list[Any]) -> list[str]:
+    """The ``@id`` of every place the events name only by reference, once each, in order."""
+    found: dict[str, None] = {}
+    for page in pages:
+        data = page.get("data") if isinstance(page, dict) else None
+        for e in data if isinstance(data, list) else []:
+            location = e.get("location") if isinstance(e, dict) else None
+            if isinstance(location, dict) and not embedded(location) and _ref(location):
+                found.setdefault(_ref(location))
+    return list(found)
+
+
+def embedded(location: Mapping[str, Any]) -> bool:
+    """A location object that carries the place itself, not only a reference."""
+    return any(location.get(k) for k in ("name", "street_address", "address_locality"))
+
+
 def parse_linked_events(
-    pages: list[Any], *, file: str, source: str, limits: Limits, today: date
+    pages: list[Any],
+    *,
+    file: str,
+    source: str,
+    limits: Limits,
+    today: date,
+    places: Mapping[str, Any] | None = None,
 ) -> ParseResult:
+    """``places``: place objects by ``@id``, for events that name their place by reference."""
     result = ParseResult()
+    found_places: Mapping[str, Any] = places or {}
+    unresolved = 0
     events: list[Event] = []
     if len(pages) > limits.max_pages:
         result.problems.append(Problem(file, f"more than {limits.max_pages} pages"))
@@ -80,19 +131,27 @@ def parse_linked_events(
         if id(e) in grouped:
             continue
         item = f"event '{shorten(_event_id(e), 40)}'" if _event_id(e) else f"event {n}"
-        if str(e.get("event_status", "")) in ("EventCancelled", "EventDeleted"):
+        if str(e.get("event_status", "")) in GONE:
             result.skipped.append(Problem(file, "cancelled", item=item))
             continue
         own = _ref(e.get("@id")) or _event_id(e)
+        status = STATUS.get(str(e.get("event_status", "")), "")
         if e.get("super_event_type") == "recurring":
-            kids = [k for k in children.get(own, []) if k.get("event_status") != "EventCancelled"]
+            kids = [k for k in children.get(own, []) if k.get("event_status") not in GONE]
             if not kids:
                 result.skipped.append(Problem(file, "a series without dates", item=item))
                 continue
-            times = [_times(k, tz, today, file, item, result.problems) for k in kids]
+            # A postponed date of a series is not offered; the series goes on.
+            planned = [k for k in kids if k.get("event_status") != "EventPostponed"]
+            if not planned:
+                status = "postponed"
+            times = [_times(k, tz, today, file, item, result.problems) for k in planned or kids]
         else:
             times = [_times(e, tz, today, file, item, result.problems)]
-        activity = _activity(e, item, file, source, limits, result.problems)
+        location = e.get("location")
+        if isinstance(location, dict) and not embedded(location) and _ref(location):
+            location = found_places.get(_ref(location), location)
+        activity = _activity(e, location, item, file, source, limits, result.problems)
         occurrences = tuple(sorted((t for t in times if t is not None), key=lambda o: o.start))
         if activity is None or not occurrences:
             continue
@@ -100,9 +159,17 @@ def parse_linked_events(
             result.problems.append(Problem(file, "the same id twice", item=item, field="id"))
             continue
         seen.add(activity.id)
-        from dataclasses import replace
-
-        result.activities.append(replace(activity, occurrences=occurrences))
+        if isinstance(location, dict) and not embedded(location) and _ref(location):
+            unresolved += 1
+        result.activities.append(replace(activity, occurrences=occurrences, status=status))
+    if unresolved and not result.problems:
+        result.warnings.append(
+            Problem(
+                file,
+                f"{unresolved} activities name their place only by reference (location @id) "
+                f"and were imported without a place: {INCLUDE_LOCATION}",
+            )
+        )
     return result
 
 
@@ -179,7 +246,13 @@ def _lang_text(value: Any, limits: Limits) -> dict[str, str]:
 
 
 def _activity(
-    e: Event, item: str, file: str, source: str, limits: Limits, problems: list[Problem]
+    e: Event,
+    raw_location: Any,
+    item: str,
+    file: str,
+    source: str,
+    limits: Limits,
+    problems: list[Problem],
 ) -> Activity | None:
     before = len(problems)
     texts: dict[str, dict[str, str]] = {}
@@ -189,13 +262,13 @@ def _activity(
         except FieldError as err:
             problems.append(Problem(file, str(err), item=item, field=name))
             texts[name] = {}
-    raw_location = e.get("location")
     location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
     offers = [o for o in _list(e.get("offers")) if isinstance(o, dict)]
     try:
         place = _lang_text(location.get("name"), limits)
         street = _lang_text(location.get("street_address"), limits)
         town = _lang_text(location.get("address_locality"), limits)
+        extra = _lang_text(e.get("location_extra_info"), limits)
         price: dict[str, str] = {}
         for o in offers:
             for lang, text in _lang_text(o.get("price"), limits).items():
@@ -235,25 +308,34 @@ def _activity(
         code = _ref(lang).rstrip("/").rsplit("/", 1)[-1]
         if re.fullmatch(r"[a-z]{2,3}", code) and code not in languages:
             languages.append(code)
-    free = any(o.get("is_free") is True for o in offers) or not offers
+    free: bool | None = None  # no offers: nothing is said about the price
+    if any(o.get("is_free") is True for o in offers):
+        free = True
+    elif any(o.get("is_free") is False for o in offers) or price:
+        free = False
+    place_name = _finnish(place)
+    address = ", ".join(p for p in (_finnish(street), _finnish(town)) if p)
+    # location_extra_info is the place when the event has no location ("Blombergin aukio
+    # 12, Turku / Kupittaa"), else a note beside it ("2. krs, sali B"), also beside a
+    # place that could not be looked up.
+    alone = not place_name and not address and not _ref(raw_location)
     return Activity(
         id=activity_id,
         title=texts["name"],
         categories=tuple(cats),
         description=texts["description"] or texts["short_description"],
-        place=place.get("fi") or next(iter(place.values()), ""),
-        address=", ".join(
-            p
-            for p in (
-                street.get("fi") or next(iter(street.values()), ""),
-                town.get("fi") or next(iter(town.values()), ""),
-            )
-            if p
-        ),
-        organiser=texts["provider"].get("fi") or next(iter(texts["provider"].values()), ""),
+        place=_finnish(extra) if alone else place_name,
+        address=address,
+        place_note={} if alone else extra,
+        organiser=_finnish(texts["provider"]),
         price={} if free else price,
         free=free,
-        languages=tuple(languages) or ("fi",),
+        languages=tuple(languages),
         url=url,
         source=source,
     )
+
+
+def _finnish(text: dict[str, str]) -> str:
+    """The Finnish text, else any: a place's name is shown as the place calls itself."""
+    return text.get("fi") or next(iter(text.values()), "")

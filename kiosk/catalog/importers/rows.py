@@ -31,7 +31,7 @@ from kiosk.catalog.model import LANGUAGES, Activity
 
 MULTILINGUAL = ("title", "description", "accessibility", "price")
 PLAIN = ("id", "categories", "place", "address", "organiser", "contact", "free", "languages")
-PLAIN2 = ("url", "times", "dates", "valid_from", "valid_until", "exceptions")
+PLAIN2 = ("url", "times", "dates", "valid_from", "valid_until", "exceptions", "status")
 COLUMNS = (
     *(f"{name}_{lang}" for name in MULTILINGUAL[:2] for lang in LANGUAGES),
     *PLAIN[:2],
@@ -44,6 +44,22 @@ COLUMNS = (
 )
 YES = {"kyllä", "k", "yes", "y", "ja", "true", "1", "x"}
 NO = {"ei", "e", "no", "n", "nej", "false", "0"}
+# The status column: an announced change, in the words a coordinator would write.
+STATUS_WORDS = {
+    "rescheduled": "rescheduled",
+    "new time": "rescheduled",
+    "uusi aika": "rescheduled",
+    "ny tid": "rescheduled",
+    "postponed": "postponed",
+    "siirretty": "postponed",
+    "lykätty": "postponed",
+    "uppskjutet": "postponed",
+    "moved-online": "moved-online",
+    "moved online": "moved-online",
+    "verkossa": "moved-online",
+    "siirtynyt verkkoon": "moved-online",
+    "på nätet": "moved-online",
+}
 KNOWN_LANGUAGES = {"fi", "sv", "en", "se", "ru", "et", "so", "ar", "uk", "fa", "ku", "sme"}
 
 
@@ -134,6 +150,17 @@ def _row(
     categories = _categories(cell("categories"), number, file, limits, problems)
     free = _free(cell("free"), bool(price), number, file, problems)
     languages = _languages(cell("languages"), number, file, problems)
+    status = " ".join(cell("status").casefold().split())
+    if status and status not in STATUS_WORDS:
+        problems.append(
+            Problem(
+                file,
+                f"'{shorten(status)}' is not a status (uusi aika, siirretty, verkossa; "
+                "empty when as planned)",
+                row=number,
+                field="status",
+            )
+        )
     url = ""
     try:
         url = clean_url(cell("url"))
@@ -188,6 +215,7 @@ def _row(
         valid_from=valid_from,
         valid_until=valid_until,
         exceptions=tuple(sorted(set(exceptions))),
+        status=STATUS_WORDS.get(status, ""),
         source=source,
     )
 
@@ -216,16 +244,19 @@ def _categories(
     return tuple(found)
 
 
-def _free(value: str, has_price: bool, number: int, file: str, problems: list[Problem]) -> bool:
+def _free(
+    value: str, has_price: bool, number: int, file: str, problems: list[Problem]
+) -> bool | None:
+    """kyllä -> free, ei -> a price; empty -> a price when one is written, else not known."""
     v = value.strip().casefold()
     if not v:
-        return not has_price
+        return False if has_price else None
     if v in YES:
         return True
     if v in NO:
         return False
     problems.append(Problem(file, f"'{shorten(value)}' is not kyllä/ei", row=number, field="free"))
-    return True
+    return None
 
 
 def _languages(value: str, number: int, file: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -242,7 +273,7 @@ def _languages(value: str, number: int, file: str, problems: list[Problem]) -> t
             )
         elif code not in langs:
             langs.append(code)
-    return tuple(langs) or ("fi",)
+    return tuple(langs)  # empty: not known, and nothing is shown
 
 
 def _date_cell(
