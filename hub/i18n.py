@@ -66,7 +66,13 @@ def language() -> str:
     picked = session.get("lang")
     if picked in LANGUAGES:
         return str(picked)
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+    # By the browser's order of preference, "sv-FI" as "sv": a Swedish-speaking Finn whose
+    # browser also accepts English reads Swedish.
+    for tag, _quality in request.accept_languages:
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
 
 
 def init_babel(app: Flask) -> None:
