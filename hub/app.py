@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hub import texts
 from hub.config import HubConfig
 from hub.db import Hub, open_hub
+from hub.i18n import init_babel
 from hub.ingest import hello, ingest
 from kiosk.shared.secret import secret_key
 
@@ -67,6 +68,8 @@ def create_app(config: HubConfig, *, db: Hub | None = None) -> Flask:
         MAX_CONTENT_LENGTH=512 * 1024,
     )
     app.session_interface = _Sessions()
+    init_babel(app)
+    app.jinja_env.globals.update(role_names=texts.ROLES, refusal_words=texts.refusal_words)
     if config.trusted_proxies:
         n = config.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

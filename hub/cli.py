@@ -7,7 +7,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hub.app import HubConfig, create_app
@@ -122,9 +122,47 @@ def _refusals(args: argparse.Namespace) -> int:
     return 0
 
 
-def _now() -> str:
-    from datetime import UTC, datetime
+def _backup(args: argparse.Namespace) -> int:
+    from hub.backup import BackupError, backup, in_folder, prune
 
+    target = Path(args.file)
+    if args.keep is not None and not target.is_dir():
+        print("error: --keep needs a folder to write the backup into", file=sys.stderr)
+        return 1
+    out = in_folder(target, datetime.now(UTC)) if target.is_dir() else target
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url)
+    try:
+        summary = backup(hub, out)
+    except (BackupError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        hub.close()
+    print(f"backed up {summary.describe()} to {out}")
+    if args.keep is not None:
+        for old in prune(target, args.keep):
+            print(f"removed the older backup {old}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from hub.backup import BackupError, restore
+
+    config = _config(args)
+    hub = open_hub(config.data_dir, config.database_url, migrate=False)
+    try:
+        summary = restore(hub, Path(args.file))
+    except BackupError as exc:
+        print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    finally:
+        hub.close()
+    print(f"restored {summary.describe()} from the backup of {summary.created_at}")
+    return 0
+
+
+def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -244,6 +282,21 @@ def build_parser() -> argparse.ArgumentParser:
     unlock.add_argument("name")
     unlock.add_argument("--address", help="also forget the failures from this address")
     unlock.set_defaults(handler=_unlock_user)
+    saved = sub.add_parser(
+        "backup", help="the whole database (SQLite or PostgreSQL) into one file, while serving"
+    )
+    saved.add_argument(
+        "file", help="the backup to write, or a folder to write hub-<date and time>.backup.gz in"
+    )
+    saved.add_argument(
+        "--keep", type=int, metavar="N", help="in a folder: remove all but the N newest backups"
+    )
+    saved.set_defaults(handler=_backup)
+    restored = sub.add_parser(
+        "restore", help="a backup into an empty database (a new data directory or database)"
+    )
+    restored.add_argument("file", help="a file written by kiosk-hub backup")
+    restored.set_defaults(handler=_restore)
     export = sub.add_parser("export", help="daily counts as CSV (UTF-8 with BOM, for Excel)")
     export.add_argument("--from", dest="date_from", required=True)
     export.add_argument("--to", dest="date_to", required=True)

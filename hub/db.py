@@ -8,6 +8,7 @@ psycopg. One transaction per request: :meth:`Hub.transaction`.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -96,6 +97,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         ],
     ),
 ]
+BASE_VERSION = 1  # the tables of SCHEMA, before any migration
+CURRENT_VERSION = MIGRATIONS[-1][0]
+log = logging.getLogger("hub")
 PLACEHOLDER = re.compile(r"\?")
 
 
@@ -103,8 +107,9 @@ class Hub:
     """A connection source for one database; ``url`` None means SQLite at ``path``."""
 
     def __init__(
-        self, *, path: Path | None = None, url: str | None = None, schema: str = ""
-    ) -> None:
+        self, *, path: Path | None = None, url: str | None = None, schema: str = "",
+        migrate: bool = True,
+    ) -> None:  # fmt: skip
         if (path is None) == (url is None):
             raise ValueError("give the SQLite path or the PostgreSQL URL")
         self.path, self.url, self.schema = path, url, schema
@@ -112,25 +117,45 @@ class Hub:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
-        with self.transaction() as tx:
-            if self.postgres:
-                # Two processes opening one database at once (the server and a
-                # kiosk-hub command) migrate it one after the other.
-                tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"kiosk-hub:{schema}"])
-            if self.postgres and schema:
-                tx.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            for ddl in SCHEMA:
-                tx.execute(ddl)
-            done = {int(v) for (v,) in tx.all("SELECT version FROM hub_migration")}
-            for version, statements in MIGRATIONS:
-                if version in done:
-                    continue
-                for sql in statements:
-                    tx.execute(sql)
-                tx.execute(
-                    "INSERT INTO hub_migration (version, applied_at) VALUES (?, ?)",
-                    [version, datetime.now(UTC).isoformat(timespec="seconds")],
-                )
+        if migrate:  # hub.backup restores into a database before migrating it
+            with self.transaction() as tx:
+                self.migrate(tx)
+
+    def migrate(self, tx: Tx, upto: int | None = None) -> None:
+        """Create the tables and apply the migrations not yet applied (up to ``upto``)."""
+        if self.postgres:
+            # Two processes opening one database at once (the server and a
+            # kiosk-hub command) migrate it one after the other.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"kiosk-hub:{self.schema}"])
+        if self.postgres and self.schema:
+            tx.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        for ddl in SCHEMA:
+            tx.execute(ddl)
+        done = {int(v) for (v,) in tx.all("SELECT version FROM hub_migration")}
+        applied = []
+        for version, statements in MIGRATIONS:
+            if version in done or (upto is not None and version > upto):
+                continue
+            applied.append(version)
+            for sql in statements:
+                tx.execute(sql)
+            tx.execute(
+                "INSERT INTO hub_migration (version, applied_at) VALUES (?, ?)",
+                [version, datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        if applied and done:  # a new database is made, not migrated: nothing to say
+            log.info("database migrated from version %d to %d", max(done), applied[-1])
+
+    def version(self, tx: Tx) -> int | None:
+        """The newest migration applied; None where the database holds no hub at all."""
+        if self.postgres:
+            found = tx.one("SELECT to_regclass('hub_migration') IS NOT NULL")
+        else:
+            found = tx.one("SELECT count(*) FROM sqlite_master WHERE name = 'hub_migration'")
+        if not found or not found[0]:
+            return None
+        newest = tx.one("SELECT max(version) FROM hub_migration")
+        return int(newest[0]) if newest and newest[0] is not None else BASE_VERSION
 
     def _connect(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -287,8 +312,10 @@ class Later:
         return self._rows
 
 
-def open_hub(data_dir: Path, database_url: str | None, schema: str = "") -> Hub:
+def open_hub(
+    data_dir: Path, database_url: str | None, schema: str = "", *, migrate: bool = True
+) -> Hub:
     if database_url:
-        return Hub(url=database_url, schema=schema)
+        return Hub(url=database_url, schema=schema, migrate=migrate)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return Hub(path=data_dir / "hub.db")
+    return Hub(path=data_dir / "hub.db", migrate=migrate)

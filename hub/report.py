@@ -27,6 +27,10 @@ from hub.refusals import Refusal
 SERIES = {"visits": "sessions_started", "prints": "activity_prints", "tests": "tests_completed"}
 SKEW_ALERT_S = 300
 SILENT_AFTER = timedelta(hours=48)
+# The kiosk's printer counts (kiosk.printing.queue): "ok" for a slip printed, the
+# reason a slip failed, and "paper_low" beside "ok" for a slip printed on a low roll.
+PRINTED, PAPER_LOW, PAPER_OUT = "ok", "paper_low", "paper_out"
+NOT_FAULTS = (PRINTED, PAPER_LOW)
 FLEET = ("fleet", "")
 MEMO_LIMIT = 20_000  # published days and measures kept in memory (a year of 50 measures)
 Unit = tuple[str, str]  # ("kiosk", id), ("region", name) or FLEET
@@ -47,6 +51,8 @@ class KioskRow:
     app_version: str | None = None  # of the newest batch
     keys: int = 1  # active keys: more than one while an old card may still send
     refused: Refusal | None = None  # the newest refusal, when nothing was stored since
+    paper: str | None = None  # PAPER_LOW or PAPER_OUT on the newest day it printed
+    silent_hours: int = 0  # since the last upload, when silent
 
     @property
     def alerts(self) -> list[str]:
@@ -63,6 +69,10 @@ class KioskRow:
             out.append(texts.ALERT_NOT_SYNCED)
         if self.printer_faults:
             out.append(texts.ALERT_PRINTER)
+        if self.paper == PAPER_OUT:
+            out.append(texts.ALERT_PAPER_OUT)
+        elif self.paper == PAPER_LOW:
+            out.append(texts.ALERT_PAPER_LOW)
         return out
 
 
@@ -83,13 +93,17 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
         )
     }
     faults: dict[str, int] = defaultdict(int)
+    printed: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for table in ("ops_daily", "ops_correction"):
-        for kid, value in hub.query(
-            f"SELECT kiosk_id, sum(value) FROM {table} WHERE metric = 'printer' "
-            "AND key != 'ok' AND date >= ? GROUP BY kiosk_id",
+        for kid, day, key, value in hub.query(
+            f"SELECT kiosk_id, date, key, sum(value) FROM {table} WHERE metric = 'printer' "
+            "AND date >= ? GROUP BY kiosk_id, date, key",
             [since],
         ):
-            faults[kid] += int(value or 0)
+            if key not in NOT_FAULTS:
+                faults[kid] += int(value or 0)
+            day_keys = printed[kid][day]
+            day_keys[key] = day_keys.get(key, 0) + int(value or 0)
     keys = dict(
         hub.query("SELECT kiosk_id, count(*) FROM kiosk_key WHERE active = 1 GROUP BY kiosk_id")
     )
@@ -97,7 +111,8 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
     out = []
     for kid, name, region, seen, top, count in rows:
         skew, synced, version = last.get(kid, (None, None, None))
-        silent = seen is None or datetime.fromisoformat(seen) < now - SILENT_AFTER
+        since_seen = now - datetime.fromisoformat(seen) if seen is not None else None
+        silent = since_seen is None or since_seen > SILENT_AFTER
         refusal = refused.get(kid)
         if refusal is not None and seen is not None and refusal.received_at <= seen:
             refusal = None  # a batch was stored after it: uploads go through again
@@ -116,9 +131,23 @@ def fleet(hub: Hub, now: datetime | None = None) -> list[KioskRow]:
                 version,
                 int(keys.get(kid, 0)),
                 refusal,
+                _paper(printed.get(kid, {})),
+                int(since_seen.total_seconds() // 3600) if since_seen is not None else 0,
             )
         )
     return out
+
+
+def _paper(days: dict[str, dict[str, int]]) -> str | None:
+    """The roll as the newest day the kiosk printed (or tried to) left it."""
+    if not days:
+        return None
+    newest = days[max(days)]
+    if newest.get(PAPER_OUT) and not newest.get(PRINTED):
+        return PAPER_OUT
+    if newest.get(PAPER_LOW):  # (out, then restocked the same day: no alarm)
+        return PAPER_LOW
+    return None
 
 
 def regions_of(hub: Hub) -> dict[str, str]:
@@ -207,8 +236,8 @@ def counts(
     if "printer_faults" in metrics:
         for kid, day, value in hub.query(
             "SELECT kiosk_id, date, sum(value) FROM ops_daily WHERE date >= ? AND date <= ? "
-            "AND metric = 'printer' AND key != 'ok' GROUP BY 1, 2",
-            span,
+            "AND metric = 'printer' AND key NOT IN (?, ?) GROUP BY 1, 2",
+            [*span, *NOT_FAULTS],
         ):
             values[(day, "printer_faults")][kid] = int(value)
     # Corrections count from the day they arrived: in published figures only when that
@@ -224,7 +253,7 @@ def counts(
             date.fromisoformat(day), settle_days
         ):
             continue
-        name = "printer_faults" if metric == "printer" and key != "ok" else metric
+        name = "printer_faults" if metric == "printer" and key not in NOT_FAULTS else metric
         if name in metrics:
             cell = values[(day, name)]
             cell[kid] = cell.get(kid, 0) + int(value)

@@ -23,18 +23,19 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from hub import refusals, report, texts, throttle
 from hub.app import ROOT, config, hub
-from hub.export import BY, export_csv
+from hub.export import BY, export_csv, export_json
+from hub.i18n import LANGUAGES
 from hub.publication import MIN_KIOSKS, MIN_TESTS
 from hub.report import FLEET, Unit
 from hub.safety import safe_next
 from hub.users import COORDINATOR, login, role_of
 
 CHART_JS = ROOT.parent / "kiosk" / "static" / "vendor" / "chart.umd.js"
-OPEN = ("ui.login", "ui.chart_js", "ui.css", "ui.js")
-SERIES_LABELS = {"small": texts.SMALL, "hidden": texts.HIDDEN, "none": "–"}
+OPEN = ("ui.login", "ui.language", "ui.chart_js", "ui.css", "ui.js")
 MAX_EXPORT_DAYS = 366
 
 ui = Blueprint("ui", __name__)
@@ -67,7 +68,10 @@ def login_page() -> ResponseReturnValue:
         return response
     if login(hub(), name, request.form.get("password", "")):
         throttle.succeeded(hub(), attempt)
-        session.clear()
+        lang = session.get("lang")
+        session.clear()  # a new session for the person signing in; their language stays
+        if lang in LANGUAGES:
+            session["lang"] = lang
         session.permanent = True
         session["user"] = name.strip()
         return redirect(safe_next(request.args.get("next")))
@@ -77,8 +81,20 @@ def login_page() -> ResponseReturnValue:
 
 @ui.post("/logout")
 def logout() -> ResponseReturnValue:
+    lang = session.get("lang")
     session.clear()
+    if lang in LANGUAGES:
+        session["lang"] = lang
     return redirect(url_for("ui.login"))
+
+
+@ui.get("/language/<lang>", endpoint="language")
+def pick_language(lang: str) -> ResponseReturnValue:
+    """The language switch: kept in the session cookie, signed in or not."""
+    if lang not in LANGUAGES:
+        abort(404)
+    session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")))
 
 
 def _coordinator() -> bool:
@@ -97,16 +113,30 @@ def _raw() -> bool:
 @ui.get("/")
 def fleet() -> ResponseReturnValue:
     today = config().clock().date()
+    rows = report.fleet(hub(), config().clock())
     return render_template(
         "fleet.html",
-        rows=report.fleet(hub(), config().clock()),
+        rows=rows,
+        alarms={r.kiosk_id: _alarms(r) for r in rows},
         regions=report.regions(hub()),
-        never=texts.NEVER,
-        two_keys=texts.TWO_KEYS,
         coordinator=_coordinator(),
         export_from=(today - timedelta(days=30)).isoformat(),
         export_to=today.isoformat(),
     )
+
+
+def _alarms(row: report.KioskRow) -> list[str]:
+    """The row's alarms in words (printer fault counts for coordinators only)."""
+    return [
+        texts.alert_words(
+            code,
+            silent_hours=row.silent_hours,
+            missing=row.missing,
+            skew_s=row.skew_s or 0,
+            faults=row.printer_faults if _coordinator() else None,
+        )
+        for code in row.alerts
+    ]
 
 
 def _period() -> tuple[date, date]:
@@ -125,7 +155,7 @@ def kiosk(kiosk_id: str) -> ResponseReturnValue:
         abort(404)
     # No score bands here: a kiosk's own windows are never published (hub.publication).
     return _charts(
-        rows[0].name, ("kiosk", kiosk_id), None, row=rows[0],
+        rows[0].name, ("kiosk", kiosk_id), None, row=rows[0], alarms=_alarms(rows[0]),
         refusals=refusals.of_kiosk(hub(), kiosk_id),
     )  # fmt: skip
 
@@ -136,12 +166,14 @@ def region(region: str) -> ResponseReturnValue:
         abort(404)
     unit = ("region", region)
     kiosks = sum(1 for r in report.regions_of(hub()).values() if r == region)
-    return _charts(f"Region: {region}", unit, _bands(unit), kiosks=kiosks)
+    title = gettext("Region: %(region)s", region=region)
+    return _charts(title, unit, _bands(unit), kiosks=kiosks)
 
 
 @ui.get("/all")
 def whole_fleet() -> ResponseReturnValue:
-    return _charts("The whole fleet", FLEET, _bands(FLEET), kiosks=len(report.regions_of(hub())))
+    title = gettext("The whole fleet")
+    return _charts(title, FLEET, _bands(FLEET), kiosks=len(report.regions_of(hub())))
 
 
 def _bands(unit: Unit) -> list[report.BandCell]:
@@ -164,10 +196,25 @@ def _charts(
         now=config().clock(),
         memo=current_app.extensions.setdefault("hub_published", {}),
     )
-    data = report.series(found, unit, SERIES_LABELS)
+    labels = {"small": texts.SMALL, "hidden": texts.HIDDEN, "none": str(texts.NOT_RECEIVED)}
+    data = report.series(found, unit, labels)
+    if found.published_until is not None:  # a day still settling is not "not received"
+        for words in data["text"].values():
+            for i, day in enumerate(found.days):
+                if date.fromisoformat(day) > found.published_until:
+                    words[i] = str(texts.NOT_SETTLED)
+    data["labels"] = {
+        "visits": gettext("Visits"),
+        "prints": gettext("Slips printed"),
+        "tests": gettext("Self-tests completed"),
+    }
+    downloads = {"by": unit[0], "from": start.isoformat(), "to": end.isoformat()}
+    downloads.update({"unit": unit[1]} if unit[1] else {})
+    downloads.update({"raw": "1"} if raw else {})
     return render_template(
         "charts.html",
         title=title,
+        downloads=downloads,
         data=data,
         bands=bands,
         raw=raw,
@@ -182,12 +229,16 @@ def _charts(
     )
 
 
-@ui.get("/export.csv")
-def export() -> ResponseReturnValue:
+@ui.get("/export.csv", endpoint="export", defaults={"kind": "csv"})
+@ui.get("/export.json", endpoint="export_json", defaults={"kind": "json"})
+def export(kind: str) -> ResponseReturnValue:
     raw = _raw()
     by = request.args.get("by", "kiosk")
     if by not in BY:
         abort(400, texts.EXPORT_BAD_BY)
+    only = request.args.get("unit") or None
+    if only is not None and only not in _units(by):
+        abort(404, texts.EXPORT_BAD_UNIT)
     try:
         start = date.fromisoformat(request.args.get("from", ""))
         end = date.fromisoformat(request.args.get("to", ""))
@@ -195,7 +246,7 @@ def export() -> ResponseReturnValue:
         abort(400, texts.EXPORT_BAD_DATES)
     if start > end or (end - start).days >= MAX_EXPORT_DAYS:
         abort(400, texts.EXPORT_BAD_DATES)
-    data = export_csv(
+    data = (export_csv if kind == "csv" else export_json)(
         hub(),
         start,
         end,
@@ -204,13 +255,23 @@ def export() -> ResponseReturnValue:
         settle_days=config().settle_days,
         now=config().clock(),
         memo=current_app.extensions.setdefault("hub_published", {}),
+        only=only,
     )
-    name = f"counts-{by}-{start}-{end}{'-raw' if raw else ''}.csv"
+    what = f"{by}-{only}" if only and by == "kiosk" else by  # a region's name may be any text
+    name = f"counts-{what}-{start}-{end}{'-raw' if raw else ''}.{kind}"
     return Response(
         data,
-        mimetype="text/csv",
+        mimetype="text/csv" if kind == "csv" else "application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _units(by: str) -> set[str]:
+    if by == "kiosk":
+        return set(report.regions_of(hub()))
+    if by == "region":
+        return set(report.regions(hub()))
+    return {"fleet"}
 
 
 @ui.get("/static/chart.umd.js")

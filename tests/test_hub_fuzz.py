@@ -38,7 +38,7 @@ NASTY = [
 text = st.one_of(
     st.sampled_from(NASTY), st.text(max_size=40), st.text(min_size=2000, max_size=4000)
 )
-PARAMS = ("next", "days", "raw", "from", "to", "by", "name", "password", "csrf_token")
+PARAMS = ("next", "days", "raw", "from", "to", "by", "unit", "name", "password", "csrf_token")
 
 
 def deep(depth: int) -> bytes:
@@ -90,7 +90,8 @@ def test_every_route_answers_hostile_parameters_without_a_500(hub_db: Hub, tmp_p
     table = routes(app)
     assert {endpoint for _, _, endpoint in table} >= {
         "api.receive", "ui.login", "ui.logout", "ui.fleet", "ui.kiosk", "ui.region",
-        "ui.whole_fleet", "ui.export", "ui.chart_js", "ui.css", "ui.js",
+        "ui.whole_fleet", "ui.export", "ui.export_json", "ui.language", "ui.chart_js",
+        "ui.css", "ui.js",
     }  # fmt: skip
     seen: set[tuple[str, str]] = set()
 
@@ -126,6 +127,8 @@ def test_every_route_answers_hostile_parameters_without_a_500(hub_db: Hub, tmp_p
         # What can travel in a header at all: latin-1, no line breaks.
         sent_at = data.draw(text).encode("latin-1", "replace").decode("latin-1")
         headers["Kiosk-Sent-At"] = sent_at.replace("\r", " ").replace("\n", " ")
+        languages = ["fi", "sv-FI,en;q=0.5", "*", headers["Kiosk-Sent-At"]]
+        headers["Accept-Language"] = data.draw(st.sampled_from(languages))
         client = clients[who]
         if endpoint == "ui.login" and data.draw(st.booleans()):
             params.update(name="koordinaattori", password="pitkä salasana 1")

@@ -316,7 +316,7 @@ def test_a_day_not_sent_yet_is_missing_in_the_chart_not_zero(fleet: Fleet) -> No
     coordinator = sign_in(fleet.app, fleet.hub, "koordinaattori", "coordinator")
     raw = page_series(coordinator, "/kiosks/k-000001?days=7&raw=1")
     assert raw["days"][-1] == fleet.clock().date().isoformat()
-    assert raw["visits"][-2:] == [9, None] and raw["text"]["visits"][-1] == "–"
+    assert raw["visits"][-2:] == [9, None] and raw["text"]["visits"][-1] == "not received"
     for path in ("/regions/Kylä?days=7&raw=1", "/all?days=7&raw=1"):
         assert page_series(coordinator, path)["visits"][-1] is None
 

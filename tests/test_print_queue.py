@@ -311,3 +311,17 @@ def test_status_refresh_for_the_staff_screen(
     assert wait_finished(q, q.refresh_status()).state == "done"
     assert q.state is PrinterState.PAPER_NEAR_END
     assert printer.jobs == [] and "printer" not in today_counts(tally)
+
+
+@pytest.mark.parametrize("low", ["printer", "sensor"])
+def test_a_slip_printed_on_a_low_roll_is_counted_for_the_hub(
+    fake: tuple[PrintQueue, FakePrinter, Tally, EventLog], low: str
+) -> None:
+    q, printer, tally, _ = fake
+    assert wait_finished(q, q.submit(WALK.id, "fi")).state == "done"
+    if low == "printer":
+        printer.state = PrinterState.PAPER_NEAR_END
+    else:
+        q.paper_sensor(True)
+    assert wait_finished(q, q.submit(WALK.id, "en")).state == "done"
+    assert today_counts(tally)["printer"] == {"ok": 2, "paper_low": 1}

@@ -17,6 +17,7 @@ def catalogues() -> list[tuple[Path, Path]]:
     pairs = [(ROOT / "babel.cfg", ROOT / "kiosk" / "translations")]
     for cfg in sorted((ROOT / "kiosk").glob("*/babel.cfg")):
         pairs.append((cfg, cfg.parent / "translations"))
+    pairs.append((ROOT / "hub" / "babel.cfg", ROOT / "hub" / "translations"))  # the dashboard
     return pairs
 
 

@@ -1,5 +1,6 @@
 /* Draws the counts chart from the JSON the page carries (no inline script: CSP).
-   A withheld count is null: Chart.js leaves a gap there rather than draw a number. */
+   A withheld count, a day not received (today's, for one) or not yet published is null:
+   Chart.js leaves a gap there rather than draw a number. Labels come translated. */
 (function () {
   "use strict";
   var source = document.getElementById("series");
@@ -11,9 +12,9 @@
     data: {
       labels: data.days,
       datasets: [
-        { label: "Visits", data: data.visits, borderColor: "#005f73", tension: 0.2 },
-        { label: "Slips printed", data: data.prints, borderColor: "#ee9b00", tension: 0.2 },
-        { label: "Self-tests completed", data: data.tests, borderColor: "#9b2226", tension: 0.2 }
+        { label: data.labels.visits, data: data.visits, borderColor: "#005f73", tension: 0.2 },
+        { label: data.labels.prints, data: data.prints, borderColor: "#ee9b00", tension: 0.2 },
+        { label: data.labels.tests, data: data.tests, borderColor: "#9b2226", tension: 0.2 }
       ]
     },
     options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }

@@ -320,6 +320,9 @@ class PrintQueue:
             self.tally.count("printer", reason or "ok")
             if reason is None:
                 self.tally.count("activity_prints", job.activity_id)
+                # The hub's "paper low" alarm: the roll was low when this slip came out.
+                if self.printer_state() == PrinterState.PAPER_NEAR_END.value:
+                    self.tally.count("printer", "paper_low")
         if reason is not None and reason != self._last_reason:
             self.events.warning("printer", f"print failed ({reason}): {detail}")
         elif reason is None and self._last_reason is not None:
