@@ -237,3 +237,16 @@ def test_the_stop_endpoint_silences(speech_app: Flask) -> None:
     reply = client.post("/speech/stop", headers={"X-CSRFToken": csrf_token(client)})
     assert reply.status_code == 204
     assert fake_of(speech_app).stopped >= 1
+
+
+def test_a_kiosk_set_to_espeak_without_espeak_says_which_package_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from kiosk.settings import ConfigError
+
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    settings = Settings().replace(kiosk={"data_dir": str(tmp_path)}, speech={"kind": "espeak"})
+    with pytest.raises(ConfigError, match=r"speech\.kind.*Debian package espeak-ng"):
+        create_app(settings, memory=True)
