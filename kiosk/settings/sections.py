@@ -322,7 +322,8 @@ class SelftestSection:
 
 @dataclass(frozen=True)
 class GpioSection:
-    """``[gpio]``: motion sensor, staff button, paper sensor, status light, call-staff."""
+    """``[gpio]``: motion sensor, staff button, paper sensor, status light, call-staff,
+    start-speech button."""
 
     enabled: bool = setting(False, "Use GPIO devices at all.")
     # Pins are BCM numbers; leaving one out (or "none") means the device is absent.
@@ -355,6 +356,12 @@ class GpioSection:
     )
     call_staff_seconds: int = setting(
         10, "Seconds the call-staff buzzer or light stays on.", minimum=1, maximum=300
+    )
+    speech_button_pin: int | None = setting(
+        None,
+        "BCM pin of the tactile start-speech button (reads the screen aloud). Empty: none.",
+        minimum=0,
+        maximum=27,
     )
 
 
