@@ -89,7 +89,9 @@
     else if (e.key === "+") { e.preventDefault(); volume(1); }
     else if (e.key === "-") { e.preventDefault(); volume(-1); }
   });
-  if (speaking) { window.addEventListener("load", readScreen); }
+  // A deferred script runs once the page is parsed: the screen is read before its
+  // pictures and styles have all arrived.
+  if (speaking) { readScreen(); }
   document.addEventListener("focusin", function (e) {
     var name = speaking ? nameOf(e.target) : "";
     if (name) { say(name); }
