@@ -80,6 +80,8 @@ class FakeSpeaker:
     the worker has reached the device.
     """
 
+    KEEP = 200
+
     def __init__(self, *, hold: bool = False) -> None:
         self.said: list[Utterance] = []
         self.stopped = 0
@@ -90,6 +92,8 @@ class FakeSpeaker:
     def say(self, utterance: Utterance) -> None:
         self._release.clear()
         self.said.append(utterance)
+        # A demo kiosk runs for days: keep the latest only, not every visit's words.
+        del self.said[: -self.KEEP]
         self.started.set()
         if self._hold:
             self._release.wait()

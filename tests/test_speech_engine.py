@@ -143,3 +143,11 @@ def test_stop_cuts_the_utterance_short_and_kills_the_player(tmp_path: Path) -> N
     speaker.stop()
     assert done.wait(10), "say() did not return after stop()"
     assert all(proc.poll() is not None for proc in running)
+
+
+def test_fake_keeps_only_the_latest_utterances() -> None:
+    fake = FakeSpeaker()
+    for n in range(FakeSpeaker.KEEP + 5):
+        fake.say(Utterance(f"lause {n}", "fi", 60))
+    assert len(fake.said) == FakeSpeaker.KEEP
+    assert fake.texts[0] == "lause 5" and fake.texts[-1] == f"lause {FakeSpeaker.KEEP + 4}"

@@ -29,9 +29,11 @@
     var at = list.indexOf(document.activeElement);
     var next;
     if (at < 0) {
-      // Nothing chosen yet: start in the screen's content, where its choices are.
+      // Nothing chosen yet: start in the screen's content, where its choices are, or
+      // at its main action when the content has none.
       var first = list.findIndex(function (el) { return main && main.contains(el); });
-      next = step > 0 ? (first >= 0 ? first : 0) : list.length - 1;
+      if (first < 0) { first = list.findIndex(function (el) { return el.matches("[data-main-action]"); }); }
+      next = step > 0 ? Math.max(first, 0) : list.length - 1;
     } else {
       next = (at + step + list.length) % list.length;
     }
@@ -39,7 +41,7 @@
     list[next].scrollIntoView({ block: "nearest" });
   }
   function press(selector) {
-    var el = document.querySelector(selector);
+    var el = Array.prototype.find.call(document.querySelectorAll(selector), visible);
     if (el) { el.click(); return true; }
     return false;
   }
@@ -62,7 +64,7 @@
     }
     else if (what === "back") {
       if (layer) { return; }  // Escape closes the sheet by itself; the dialog ignores it
-      if (!press(".bar-actions .back")) { return; }
+      if (!press(".bar-actions .back, .bar-actions .back-step")) { return; }
     }
     else if (what === "home") { if (layer || !press(".bar-actions .home")) { return; } }
     else if (main) { main.scrollBy({ top: (what === "pagedown" ? 0.8 : -0.8) * main.clientHeight }); }

@@ -17,6 +17,7 @@ import pytest
 
 from hardware.speech import FakeSpeaker
 from tests.browser.conftest import LiveKiosk, make_live, new_page
+from tests.selftest_support import official_raw
 
 pytestmark = pytest.mark.browser
 MOST_PRESSES = 40  # more than any screen has controls
@@ -100,9 +101,9 @@ def test_start_to_the_self_test_consent(browser: Any, kiosk: LiveKiosk) -> None:
     page.wait_for_url("**/selftest")
     heading = page.locator("main h1").first.inner_text()
     assert heard(kiosk, heading)
-    # The screen's first choice is reached from the keypad and is visibly focused.
+    # Its content holds no control: the first Down reaches its main action, visibly.
     page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+    assert focused_name(page) == "Start the test in Finnish"  # the form is in Finnish only
     assert focus_ring(page) >= 3
 
 
@@ -178,3 +179,60 @@ def test_every_control_reached_by_keys_shows_its_focus(
         seen.append(key)
         assert focus_ring(page) >= 3, f"no visible focus on {key}"
     assert len(seen) >= 4
+
+
+def take_the_test_by_keys(page: Any, kiosk: LiveKiosk, answers: list[int]) -> None:
+    """From the start screen in Finnish to the result, keys only, hearing each step."""
+    pack = official_raw()
+    options = [o["text"] for o in pack["options"]]
+    page.goto(kiosk.url + "/lang/fi?next=/")
+    page.keyboard.press("*")
+    assert heard(kiosk, "Tekemistä lähellä")
+    move_to(page, kiosk, "Itsetesti")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("/selftest"))
+    move_to(page, kiosk, "Aloita testi")
+    before = len(speaker(kiosk).said)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/selftest/" in url)
+    # The test screen is read as it opens: question, guide, the first statement, the options.
+    assert heard(kiosk, "", since=before)
+    first = speaker(kiosk).texts[before]
+    for text in [pack["question"], pack["guiding"], pack["statements"][0], *options]:
+        assert text in first, text
+    assert first.index(pack["question"]) < first.index(pack["statements"][0])
+    for step, points in enumerate(answers):
+        for _ in range(points):  # from the statement, Down reaches option 1, 2, ...
+            page.keyboard.press("ArrowDown")
+        assert focused_name(page) == options[points - 1]
+        before = len(speaker(kiosk).said)
+        page.keyboard.press("Enter")
+        if step + 1 < len(answers):
+            # The next statement, then its five options, verbatim.
+            wanted = ". ".join([pack["statements"][step + 1], *options])
+            assert heard(kiosk, wanted, since=before), speaker(kiosk).texts[before:]
+    page.locator(".result .score .value").wait_for()
+    assert heard(kiosk, "Tuloksesi", since=before)
+
+
+def score_spoken(kiosk: LiveKiosk, value: str) -> bool:
+    return any(f"{value} / 100" in text for text in speaker(kiosk).texts)
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_the_self_test_by_keys_with_its_score_spoken_only_in_private(
+    browser: Any, tmp_path: Path, private: bool
+) -> None:
+    live = make_live(tmp_path, speech={"kind": "fake", "private": private})
+    try:
+        page = new_page(browser)
+        answers = [5, 4, 4, 3, 5, 4, 2, 4, 5, 3]
+        take_the_test_by_keys(page, live, answers)
+        value = page.locator(".result .score .value").inner_text()
+        assert not score_spoken(live, value)  # not on arrival, even in private
+        before = len(speaker(live).said)
+        page.keyboard.press("*")  # the visitor asks
+        assert heard(live, "Tuloksesi", since=before)
+        assert score_spoken(live, value) is private
+    finally:
+        live.stop()
