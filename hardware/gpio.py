@@ -32,7 +32,8 @@ from gpiozero import Button, DigitalInputDevice, DigitalOutputDevice, MotionSens
 
 @dataclass(frozen=True)
 class DeviceEvent:
-    """Something happened at the hardware: motion, idle, staff_button, paper_low, paper_ok."""
+    """Something happened at the hardware: motion, idle, staff_button, speech_button,
+    paper_low, paper_ok."""
 
     kind: str
     time: datetime
@@ -238,6 +239,29 @@ class StaffButton:
     ) -> None:
         self._button = Button(pin, pull_up=True, bounce_time=bounce_time, pin_factory=pin_factory)
         self._button.when_pressed = lambda: emit(events, "staff_button")
+
+    def close(self) -> None:
+        self._button.close()
+
+
+class SpeechButton:
+    """The tactile start-speech button: a press puts "speech_button" (the screen is read aloud).
+
+    A passer-by who cannot see the screen finds it by touch (a raised symbol), so
+    it is the dependable way to start speech: a 3.5 mm jack cannot tell that
+    headphones went in.
+    """
+
+    def __init__(
+        self,
+        pin: int,
+        events: EventQueue,
+        *,
+        bounce_time: float = 0.05,
+        pin_factory: Any = None,
+    ) -> None:
+        self._button = Button(pin, pull_up=True, bounce_time=bounce_time, pin_factory=pin_factory)
+        self._button.when_pressed = lambda: emit(events, "speech_button")
 
     def close(self) -> None:
         self._button.close()

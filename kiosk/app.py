@@ -109,12 +109,16 @@ def create_app(
     from kiosk.devices import views as devices_views
     from kiosk.printing.views import bp as print_bp
     from kiosk.printing.wiring import create_print_queue
+    from kiosk.speech import views as speech_views
+    from kiosk.speech.wiring import create_speech
     from kiosk.web import public
 
     # One worker thread owns the printer; requests only enqueue. A kiosk without a
     # printer has no queue, so its screens offer no print button.
     if settings.printer.kind != "none":
         create_print_queue(svc, data_dir).start()
+    # One worker thread owns the audio device too; the page only hands it text.
+    create_speech(svc)
     # On the appliance the web app has no network: kiosk-feed.timer refreshes instead.
     if settings.catalog.feed_url and settings.catalog.refresh_in_app and not memory:
         from kiosk.catalog.import_cli import FeedRefresher
@@ -126,6 +130,7 @@ def create_app(
     app.register_blueprint(public.bp)
     app.register_blueprint(devices_views.bp)
     app.register_blueprint(print_bp)
+    app.register_blueprint(speech_views.bp)
     if settings.selftest.enabled:
         from kiosk import selftest
 

@@ -3,7 +3,7 @@
 # (or Raspberry Pi OS); anywhere else it explains and leaves the system alone, and
 # the tests that need a missing tool skip with a visible reason.
 set -eu
-PACKAGES="chromium mtools dosfstools fdisk e2fsprogs xz-utils shellcheck systemd zbar-tools strace"
+PACKAGES="chromium mtools dosfstools fdisk e2fsprogs xz-utils shellcheck systemd zbar-tools strace espeak-ng alsa-utils sox"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

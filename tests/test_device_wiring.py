@@ -16,7 +16,7 @@ from kiosk.settings import ConfigError, Settings
 from tests.conftest import csrf_token
 from tests.staff_support import PIN, set_pin, try_pin
 
-STAFF_BUTTON, CALL = 17, 23
+STAFF_BUTTON, CALL, SPEECH_BUTTON = 17, 23, 27
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def gpio_app(tmp_path: Path) -> Iterator[Flask]:
             "staff_button_pin": STAFF_BUTTON,
             "call_staff_pin": CALL,
             "call_staff_seconds": 1,
+            "speech_button_pin": SPEECH_BUTTON,
         },
         display={"kind": "fake"},
         staff={"present_hours": "ma-su 0-24"},
@@ -49,6 +50,21 @@ def wait_for(check: Any, seconds: float = 3.0) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def test_the_start_speech_button_has_the_page_read_aloud(gpio_app: Flask) -> None:
+    client = gpio_app.test_client()
+    pin = pins(gpio_app).pin(SPEECH_BUTTON)
+    pin.drive_low()
+    pin.drive_high()
+    got: list[str] = []
+
+    def listen_signalled() -> bool:
+        got.extend(client.get("/signals").get_json()["signals"])
+        return "listen" in got
+
+    assert wait_for(listen_signalled)
+    assert "open_staff_pad" not in got
 
 
 def test_staff_button_reaches_the_page_as_a_signal(gpio_app: Flask) -> None:

@@ -113,6 +113,12 @@ def test_a_pin_used_twice_is_refused(factory: Any) -> None:
     Button(PIR).close()
 
 
+def test_one_pin_for_two_buttons_is_refused_naming_the_setting(factory: Any) -> None:
+    gpio = GpioSection(enabled=True, staff_button_pin=BUTTON, speech_button_pin=BUTTON)
+    with pytest.raises(GpioError, match=r"gpio\.speech_button_pin = \d+: pin already used"):
+        build_devices(gpio, DisplaySection())
+
+
 def test_a_failing_device_releases_the_others(factory: Any) -> None:
     # 99 bypasses the settings' range check, as a hand-built section could.
     gpio = GpioSection(enabled=True, staff_button_pin=BUTTON, call_staff_pin=99)

@@ -179,6 +179,20 @@ def test_every_command_comes_from_a_listed_package() -> None:
         assert package in packages, f"{command} needs the package {package} in 00-packages"
 
 
+# Programs the kiosk's own Python code runs, the module that runs them, and their package.
+PROGRAMS = {
+    "espeak-ng": ("hardware/speech.py", "espeak-ng"),
+    "aplay": ("hardware/speech.py", "alsa-utils"),
+}
+
+
+def test_every_program_the_kiosk_runs_comes_from_a_listed_package() -> None:
+    packages = (STAGE / "00-packages" / "00-packages").read_text().split()
+    for program, (module, package) in PROGRAMS.items():
+        assert f'"{program}"' in (REPO / module).read_text(), f"{module} no longer runs {program}"
+        assert package in packages, f"{program} needs the package {package} in 00-packages"
+
+
 def test_overlay_watchdog_clock_and_quiet_boot(rootfs: Path, tmp_path: Path) -> None:
     root = installed_root(rootfs, tmp_path)
     run_step("02-system", root, tmp_path)  # twice: nothing is added again

@@ -24,6 +24,7 @@ from hardware.gpio import (
     PaperLowSensor,
     Pattern,
     PirSensor,
+    SpeechButton,
     StaffButton,
     StatusLight,
     light_pattern,
@@ -191,6 +192,17 @@ def test_staff_button_press_is_one_event(factory: Any, events: EventQueue) -> No
     assert kinds(events, 1) == ["staff_button"]
     assert_quiet(events, 0.1)
     button.close()
+
+
+def test_speech_button_press_is_one_event(factory: Any, events: EventQueue) -> None:
+    button = SpeechButton(BUTTON, events)
+    pin = factory.pin(BUTTON)
+    pin.drive_low()
+    pin.drive_high()
+    assert kinds(events, 1) == ["speech_button"]
+    assert_quiet(events, 0.1)
+    button.close()
+    assert factory.pin(BUTTON).state  # released: pulled up again, nothing holds it
 
 
 def test_paper_low_sensor_active_low(factory: Any, events: EventQueue) -> None:

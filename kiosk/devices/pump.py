@@ -5,7 +5,8 @@ device is optional); ``standard_pump`` starts the one thread that consumes the
 device events, so GPIO callbacks (on gpiozero's threads) never reach a request's
 database connection or Flask. The browser learns what to do by polling
 :class:`ScreenSignals` (``pop_for_page``): ``wake`` (motion or the staff button:
-start the attract loop), ``sleep`` (the screen went off), ``open_staff_pad``.
+start the attract loop), ``sleep`` (the screen went off), ``open_staff_pad``,
+``listen`` (the start-speech button: read the screen aloud).
 
 Lifecycle, in create_app and at exit::
 
@@ -36,6 +37,7 @@ from hardware.gpio import (
     PaperLowSensor,
     Pattern,
     PirSensor,
+    SpeechButton,
     StaffButton,
     StatusLight,
     emit,
@@ -57,8 +59,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PIN_SETTINGS = ("pir_pin", "staff_button_pin", "paper_low_pin", "status_led_pin", "call_staff_pin")
-PAGE_SIGNALS = ("wake", "sleep", "open_staff_pad")
+PIN_SETTINGS = (
+    "pir_pin",
+    "staff_button_pin",
+    "paper_low_pin",
+    "status_led_pin",
+    "call_staff_pin",
+    "speech_button_pin",
+)
+PAGE_SIGNALS = ("wake", "sleep", "open_staff_pad", "listen")
 _OPPOSITE = {"wake": "sleep", "sleep": "wake"}
 
 
@@ -97,6 +106,7 @@ class Devices:
     staff_button: StaffButton | None = None
     paper_sensor: PaperLowSensor | None = None
     light: StatusLight | None = None
+    speech_button: SpeechButton | None = None
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -132,7 +142,13 @@ class Devices:
         if self._closed:
             return
         self._closed = True
-        for device in (self.pir, self.staff_button, self.paper_sensor, self.light):
+        for device in (
+            self.pir,
+            self.staff_button,
+            self.paper_sensor,
+            self.light,
+            self.speech_button,
+        ):
             if device is not None:
                 device.close()
         self.call_staff.close()
@@ -187,6 +203,7 @@ def build_devices(
         ),
         "status_led_pin": lambda pin: StatusLight(pin, pin_factory=factory),
         "call_staff_pin": lambda pin: CallStaff(pin, gpio.call_staff_seconds, pin_factory=factory),
+        "speech_button_pin": lambda pin: SpeechButton(pin, events, pin_factory=factory),
     }
     try:
         for key, pin in pins.items():
@@ -206,6 +223,7 @@ def build_devices(
         staff_button=built.get("staff_button_pin"),
         paper_sensor=built.get("paper_low_pin"),
         light=built.get("status_led_pin"),
+        speech_button=built.get("speech_button_pin"),
     )
 
 
@@ -304,7 +322,8 @@ def standard_pump(
 
     motion wakes the screen; idle turns it off; the staff button calls
     ``on_staff_button()`` (which lifts a lock of the PIN pad), wakes the screen and
-    opens the pad; the paper sensor calls ``on_paper(low)``; ``status()`` returns
+    opens the pad; the start-speech button wakes the screen and has the page read
+    it aloud (the "listen" signal); the paper sensor calls ``on_paper(low)``; ``status()`` returns
     (printer state, healthy) for the status light. Outside the screen's hours
     (``screen_allowed()`` false) the screen is turned off and motion leaves it off;
     the staff button still wakes it.
@@ -323,6 +342,10 @@ def standard_pump(
     def sleep(_: DeviceEvent) -> None:
         signals.post("sleep")
         display.off()
+
+    def listen(event: DeviceEvent) -> None:
+        signals.post("listen")  # the page reads its screen aloud, speech mode on
+        wake(event)
 
     def staff(event: DeviceEvent) -> None:
         if on_staff_button is not None:
@@ -355,6 +378,7 @@ def standard_pump(
     pump.on("motion", motion)
     pump.on("idle", sleep)
     pump.on("staff_button", staff)
+    pump.on("speech_button", listen)
     if on_paper is not None:
         pump.on("paper_low", lambda _: on_paper(True))
         pump.on("paper_ok", lambda _: on_paper(False))

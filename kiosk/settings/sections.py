@@ -336,7 +336,8 @@ class SelftestSection:
 
 @dataclass(frozen=True)
 class GpioSection:
-    """``[gpio]``: motion sensor, staff button, paper sensor, status light, call-staff."""
+    """``[gpio]``: motion sensor, staff button, paper sensor, status light, call-staff,
+    start-speech button."""
 
     enabled: bool = setting(False, "Use GPIO devices at all.")
     # Pins are BCM numbers; leaving one out (or "none") means the device is absent.
@@ -369,6 +370,53 @@ class GpioSection:
     )
     call_staff_seconds: int = setting(
         10, "Seconds the call-staff buzzer or light stays on.", minimum=1, maximum=300
+    )
+    speech_button_pin: int | None = setting(
+        None,
+        "BCM pin of the tactile start-speech button (reads the screen aloud). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+
+
+@dataclass(frozen=True)
+class SpeechSection:
+    """``[speech]``: speech output (espeak-ng), its volume, and which output is private."""
+
+    kind: str = setting(
+        "none",
+        "Speech engine: none (no Listen control), fake (records, for demos and tests) or "
+        "espeak (espeak-ng, Debian package espeak-ng).",
+        choices=("none", "fake", "espeak"),
+    )
+    device: str = setting(
+        "default",
+        "ALSA device speech plays on: default, or e.g. plughw:CARD=Headphones (3.5 mm jack), "
+        "plughw:CARD=Device (USB sound card), plughw:CARD=vc4hdmi0 (HDMI); aplay -L lists them.",
+    )
+    wav_dir: str = setting(
+        "",
+        "Folder espeak writes each utterance to as a WAV file instead of playing it "
+        "(a machine without a sound card). Empty: play on device.",
+    )
+    rate: int = setting(150, "Speaking rate in words per minute.", minimum=80, maximum=300)
+    volume: int = setting(
+        60,
+        "Volume each visit starts at, in percent; the visitor may change it for the visit.",
+        minimum=10,
+        maximum=100,
+    )
+    max_volume: int = setting(
+        100,
+        "Highest volume a visitor may choose, in percent (keep the speaker at a safe level).",
+        minimum=10,
+        maximum=100,
+    )
+    volume_step: int = setting(10, "Percent the volume keys change it by.", minimum=5, maximum=50)
+    private: bool = setting(
+        False,
+        "The output is private (headphones only, no public speaker): only then is the "
+        "self-test's score spoken.",
     )
 
 
@@ -453,6 +501,7 @@ class Settings:
     selftest: SelftestSection = field(default_factory=SelftestSection)
     gpio: GpioSection = field(default_factory=GpioSection)
     display: DisplaySection = field(default_factory=DisplaySection)
+    speech: SpeechSection = field(default_factory=SpeechSection)
     upload: UploadSection = field(default_factory=UploadSection)
     network: NetworkSection = field(default_factory=NetworkSection)
     log: LogSection = field(default_factory=LogSection)

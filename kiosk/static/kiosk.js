@@ -139,7 +139,8 @@
     });
   }
 
-  // Devices: the staff button opens the PIN pad; touches keep the screen awake.
+  // Devices: the staff button opens the PIN pad, the start-speech button has the
+  // screen read aloud (speech.js); touches keep the screen awake.
   var lastTouch = 0;
   window.addEventListener("pointerdown", function () {
     if (Date.now() - lastTouch > 30000) { lastTouch = Date.now(); post("/touch").catch(function () {}); }
@@ -147,6 +148,7 @@
   setInterval(function () {
     fetch("/signals", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
       if (s.signals.indexOf("open_staff_pad") >= 0 && body.dataset.staffPad) { location.href = body.dataset.staffPad; }
+      if (s.signals.indexOf("listen") >= 0) { document.dispatchEvent(new Event("kiosk:listen")); }
     }).catch(function () {});
   }, 2000);
 

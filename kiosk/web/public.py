@@ -274,8 +274,14 @@ def toggle(name: str) -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
-    """End the visit: forget language, toggles and everything else in the cookie."""
+    """End the visit: forget language, toggles and everything else in the cookie.
+
+    Speech stops and its volume goes back to where every visit starts.
+    """
     session.clear()
+    speech = services().extra.get("speech")
+    if speech is not None:
+        speech.end_visit()
     return redirect(url_for("public.start", fresh="1"))  # type: ignore[return-value]
 
 

@@ -133,13 +133,14 @@ def make_live(data_dir: Path, fixed_clock: bool = False, **sections: dict[str, A
 
 def showcase(data_dir: Path) -> LiveKiosk:
     """The kiosk the screens are checked and photographed on: a real name, staff
-    hours, a phone, a printer, the fixed clock."""
+    hours, a phone, a printer, speech (the fake), the fixed clock."""
     return make_live(
         data_dir,
         fixed_clock=True,
         kiosk=REAL_NAME,
         staff={"present_hours": "ma-pe 10-16; la 10-14", "phone": "040 000 1200"},
         printer={"kind": "emulator"},
+        speech={"kind": "fake"},
     )
 
 

@@ -1,0 +1,153 @@
+/* Speech: the Listen control reads the screen aloud in the page's language, and
+   then (speech mode, until the visit ends) each new screen as it opens and each
+   item the focus moves to. The words go to the kiosk's speech worker as JSON;
+   the page never waits for them. The status line and printer messages are read
+   too when they change. Nothing is stored in the browser. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var sayUrl = body.dataset.speech;
+  if (!sayUrl) { return; }
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var VOICED = ["fi", "sv", "en"];
+  var speaking = body.dataset.speechMode === "1";
+  var readAt = -1e9, userAt = -1e9;
+  ["keydown", "pointerdown"].forEach(function (type) {
+    window.addEventListener(type, function () { userAt = performance.now(); }, { capture: true, passive: true });
+  });
+
+  // The page's language (a self-test page may change it in place), or the language
+  // of the element's own text where the kiosk has a voice for it.
+  function pageLang() { return document.documentElement.lang || "fi"; }
+  function langOf(el) {
+    var marked = el && el.closest ? el.closest("[lang]") : null;
+    var code = marked ? marked.getAttribute("lang").split("-")[0] : "";
+    return VOICED.indexOf(code) >= 0 ? code : pageLang();
+  }
+  function pressed() {
+    var listen = document.querySelector(".listen-button");
+    if (listen) { listen.setAttribute("aria-pressed", "true"); }
+  }
+
+  function send(url, payload) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
+      body: JSON.stringify(payload)
+    });
+  }
+  function say(text, secret, lang) {
+    text = (text || "").replace(/\s+/g, " ").trim();
+    if (!text) { return; }
+    if (!speaking) {
+      speaking = true;
+      body.dataset.speechMode = "1";
+      pressed();
+    }
+    send(sayUrl, { text: text.slice(0, 4000), lang: lang || pageLang(), private: !!secret })
+      .catch(function () {});
+  }
+  // What an element is called when the focus reaches it: its label, else its words.
+  function nameOf(el) {
+    if (!el || el === document.body) { return ""; }
+    var label = el.getAttribute("aria-label");
+    if (label) { return label; }
+    var by = el.getAttribute("aria-labelledby");
+    if (by && document.getElementById(by)) { return document.getElementById(by).innerText; }
+    if (el.id === "main") { return ""; }
+    var text = el.innerText || el.textContent || "";
+    // A question whose answers are a radio group (a self-test statement): the
+    // statement, then every option as written.
+    if (el.id) {
+      var group = document.querySelector('[role="radiogroup"][aria-labelledby="' + el.id + '"]');
+      if (group) {
+        text += ". " + Array.prototype.map.call(group.querySelectorAll('[role="radio"]'),
+          function (option) { return option.innerText; }).join(". ");
+      }
+    }
+    return text;
+  }
+  // Private parts of a screen (the self-test's score) are read only on a private
+  // output (headphones alone, [speech] private); elsewhere they are left out.
+  var PRIVATE = "[data-speech-private], .score-block";
+  var privateOut = body.dataset.speechPrivate === "1";
+  var hasPrivate = false;
+  function mainText(main, withPrivate) {
+    var text = main.innerText;
+    hasPrivate = false;
+    Array.prototype.forEach.call(main.querySelectorAll(PRIVATE), function (el) {
+      var secret = el.innerText.trim();
+      if (!secret) { return; }
+      if (withPrivate) { hasPrivate = true; } else { text = text.replace(secret, ""); }
+    });
+    return text;
+  }
+  // The screen in reading order: its main content, its main action, what the keys do.
+  function screenText(withPrivate) {
+    var parts = [];
+    var main = document.getElementById("main");
+    if (main) { parts.push(mainText(main, withPrivate)); }
+    var action = document.querySelector("[data-main-action]");
+    if (action) { parts.push(nameOf(action)); }
+    var status = document.querySelector(".bar-status");
+    if (status && status.textContent.trim()) { parts.push(status.textContent); }
+    if (body.dataset.speechKeys) { parts.push(body.dataset.speechKeys); }
+    return parts.join(". \n");
+  }
+  // A private part is read only when the visitor asks (Listen, *, the button), never
+  // when a screen reads itself on arrival.
+  function readScreen(wanted) {
+    readAt = performance.now();
+    var text = screenText(wanted === true && privateOut);
+    say(text, hasPrivate);
+  }
+  function asked() { readScreen(true); }
+
+  if (speaking) { pressed(); }
+  // Delegated: a self-test page redraws its top bar in place.
+  document.addEventListener("click", function (e) {
+    if (e.target instanceof Element && e.target.closest(".listen-button")) { asked(); }
+  });
+  // The start-speech button on the kiosk (GPIO) arrives through the page's signals.
+  document.addEventListener("kiosk:listen", asked);
+  // Volume for this visit, in steps within the kiosk's safe limit; the new volume is said at it.
+  function volume(steps) {
+    send(sayUrl.replace(/say$/, "volume"), { steps: steps })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) { if (v) { say((body.dataset.speechVolume || "") + " " + v.volume + " %"); } })
+      .catch(function () {});
+  }
+  window.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.altKey || e.metaKey) { return; }
+    if (e.key === "*") { e.preventDefault(); asked(); }
+    else if (e.key === "+") { e.preventDefault(); volume(1); }
+    else if (e.key === "-") { e.preventDefault(); volume(-1); }
+  });
+  // Once the page is parsed and its scripts have run (a self-test page shows its
+  // first statement from its script): before its pictures have all arrived.
+  var arrived = false;
+  document.addEventListener("DOMContentLoaded", function () {
+    arrived = true;
+    if (speaking) { readScreen(); }
+  });
+  document.addEventListener("focusin", function (e) {
+    if (!speaking) { return; }
+    var el = e.target, main = document.getElementById("main");
+    // The screen's own reading already holds what its script focuses on arrival
+    // (no key or touch since the reading began).
+    if (main && main.contains(el) && (!arrived || (readAt > userAt && performance.now() - readAt < 1000))) {
+      return;
+    }
+    // A heading focused in place (a self-test result shown on the same page) is a new screen.
+    if (el.tagName === "H1" && main && main.contains(el)) { readScreen(false); return; }
+    var name = nameOf(el);
+    if (name) { say(name, false, langOf(el)); }
+  });
+  // Messages in the status line (printing, printer faults) are read as they appear.
+  var status = document.querySelector(".bar-status");
+  if (status && window.MutationObserver) {
+    new MutationObserver(function () {
+      if (speaking && status.textContent.trim()) { say(status.textContent); }
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  }
+})();
