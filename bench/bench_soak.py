@@ -21,7 +21,8 @@ Protocol ``Performance.getMetrics``). At the end it prints the first, peak and
 last samples and the slope (least squares) in MB per hour, over the whole run and
 after its first ``--warmup`` minutes (default 10).
 
-Usage: ``.venv/bin/python bench/bench_soak.py [--minutes 120] [--sample 60]``.
+Usage: ``.venv/bin/python bench/bench_soak.py [--minutes 120] [--sample 60]
+[--flag=--a-chromium-flag ...]`` (``make soak MINUTES=120``).
 """
 
 from __future__ import annotations
@@ -172,6 +173,9 @@ def main() -> int:
     parser.add_argument("--sample", type=float, default=60.0, help="seconds between samples")
     parser.add_argument("--warmup", type=float, default=10.0, help="minutes before the slope")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--flag", action="append", default=[], help="a further Chromium flag (repeatable)"
+    )
     args = parser.parse_args()
     if CHROMIUM is None:
         print("no Chromium installed (apt-get install chromium)")
@@ -180,7 +184,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         server = serve(Path(tmp), IDLE)
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + args.flag
+        )
         try:
             context = browser.new_context(
                 viewport={"width": SIZE[0], "height": SIZE[1]}, has_touch=True, locale="fi-FI"
@@ -194,6 +200,8 @@ def main() -> int:
             t0 = time.monotonic()
             next_sample = t0
             print(f"Chromium {browser.version}, {SIZE[0]}x{SIZE[1]}, touch; load {load()}")
+            if args.flag:
+                print("further flags: " + " ".join(args.flag))
             print(
                 f"{'minute':>7}{'Chromium MB':>13}{'procs':>7}{'server MB':>11}"
                 f"{'JS heap MB':>12}{'DOM nodes':>11}{'visits':>8}"
