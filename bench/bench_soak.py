@@ -127,14 +127,15 @@ class Visits:
     def selftest(self) -> None:
         self.tap(".tile-selftest")
         self.page.wait_for_url(re.compile(r"/selftest$"))
-        self.tap(".start-test")
+        self.tap(".start-test:not(.other)")
         self.page.wait_for_url(re.compile(r"/selftest/[\w-]+$"))
         for step in range(1, 11):
             screen = self.page.locator(f"#step-{step}")
             screen.wait_for(state="visible")
-            screen.locator("label").nth(self.rng.randrange(4)).tap()
-        self.page.wait_for_url(re.compile(r"/result"))
-        self.home()
+            screen.locator(".option").nth(self.rng.randrange(4)).tap()
+        self.page.locator("#selftest-result .result").wait_for(state="visible")
+        self.tap("a.home:visible")
+        self.page.wait_for_url(re.compile(r"/$"))
 
     def idle_reset(self) -> None:
         self.tap(".tile-browse")

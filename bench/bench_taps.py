@@ -5,7 +5,7 @@ main paths, ``--rounds`` times (default 10) after one round not counted:
 
 * start -> list ("Things to do") -> an activity -> Print slip -> Home;
 * start -> self-test consent -> the first statement -> each of the ten
-  statements -> the result.
+  statements -> the result (shown in place) -> Home.
 
 Each tap is a touch (CDP ``Input.dispatchTouchEvent``) at the control's centre;
 the clock starts when the touch reaches the page. A tap that loads a page stops the clock at that
@@ -138,19 +138,24 @@ def browse(taps: Taps) -> None:
 
 
 def selftest(taps: Taps) -> None:
+    """The self-test is one page: the statements and the result change in place."""
     page = taps.page
     taps.to_page("start -> self-test consent", ".tile-selftest", r"/selftest$")
-    taps.to_page("consent -> first statement", ".start-test", r"/selftest/[\w-]+$")
+    taps.to_page("consent -> first statement", ".start-test:not(.other)", r"/selftest/[\w-]+$")
     for step in range(1, 10):
         page.locator(f"#step-{step}").wait_for(state="visible")
         taps.in_place(
             "statement -> next statement (200 ms pause by design)",
-            f"#step-{step} label >> nth=2",
+            f"#step-{step} .option >> nth=2",
             f"#step-{step + 1}",
         )
     page.locator("#step-10").wait_for(state="visible")
-    taps.to_page("last statement -> result", "#step-10 label >> nth=2", r"/result")
-    page.goto(page.url.split("/selftest")[0] + "/?fresh=1")
+    taps.in_place(
+        "last statement -> result (200 ms pause by design)",
+        "#step-10 .option >> nth=2",
+        "#selftest-result .result",
+    )
+    taps.to_page("result -> Home", "a.home:visible", r"/$")
 
 
 def run(
