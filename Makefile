@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-browser test lint types pytest system-deps translations clean bench chroot-check guide-check screenshots mutation
+.PHONY: demo demo-browser test lint types pytest system-deps translations clean bench soak chroot-check guide-check screenshots mutation
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,8 +46,13 @@ test: system-deps lint types pytest
 screenshots: $(STAMP) translations
 	$(PY) -m tests.browser.screenshots docs/screenshots
 
+# Every benchmark but the soak, which takes hours (make soak; docs/performance.md).
 bench: $(STAMP) translations
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in $(filter-out bench/bench_soak.py,$(wildcard bench/bench_*.py)); do echo "== $$b"; $(PY) $$b || exit 1; done
+
+MINUTES ?= 120
+soak: $(STAMP) translations
+	$(PY) bench/bench_soak.py --minutes $(MINUTES)
 
 # Mutation testing of the pure core (docs/testing.md): slow, so not part of `make test`.
 # MODULES=scoring runs the listed modules whose path has that word; JOBS=2 tests two

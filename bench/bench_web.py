@@ -3,21 +3,29 @@
 With 1,000 activities in the catalogue and ``kiosk serve`` (waitress) running:
 
 * seconds from starting ``kiosk serve`` to the first 200 response;
-* for /, /activities and /activities/<id>: requests per second and p50/p95/p99
-  latency with 8 concurrent keep-alive clients for --seconds (default 20) each,
-  then with one client (one visitor at a time, the real load of a kiosk);
-* resident memory of the server after 1,000 and after 10,000 requests (the three
+* for the public pages (start, lists, one activity): requests per second, p50/p95/p99
+  latency and the server's CPU time per request (the process's user + system
+  seconds over the requests it answered) with 8 concurrent keep-alive clients for
+  --seconds (default 20) each, then with one client (one visitor at a time, the
+  real load of a kiosk), and with one client asking a new address each time, so
+  that nothing comes from the page cache (a visitor's first look at a page). CPU
+  per request is the figure that carries to a slower machine: multiply by that
+  machine's factor (docs/performance.md);
+* resident memory of the server after 1,000 and after 10,000 requests (the four
   pages in turn, so growth is not first-use of a page);
 * bytes of the start screen with all its assets.
 
 Client and server share this machine's cores, so the figures are a floor for a
-dedicated server. Usage: ``.venv/bin/python bench/bench_web.py [--seconds 20]``.
+dedicated server. The client keeps the session cookie, as the kiosk's browser does.
+Usage: ``.venv/bin/python bench/bench_web.py [--seconds 20]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
+import os
 import re
 import socket
 import statistics
@@ -37,7 +45,7 @@ from kiosk.catalog.model import Activity, WeeklyRule  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
 from kiosk.store.db import Store  # noqa: E402
 
-PAGES = ("/", "/activities", "/activities/bench-0042")
+PAGES = ("/", "/activities", "/activities?when=today", "/activities/bench-0042")
 CATEGORIES = ["meeting-places", "peer-groups", "volunteering", "culture-crafts", "digital-help"]
 
 
@@ -88,17 +96,47 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def hammer(port: int, path: str, seconds: float, clients: int) -> tuple[int, list[float]]:
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, all threads, user + system (proc(5) stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Visit:
+    """One client's session cookie, sent back as a browser does: without it every
+    request would begin a new visit (and count one), which no kiosk browser does."""
+
+    def __init__(self) -> None:
+        self.cookie = ""
+
+    def get(self, conn: http.client.HTTPConnection, path: str) -> http.client.HTTPResponse:
+        conn.request("GET", path, headers={"Cookie": self.cookie} if self.cookie else {})
+        resp = conn.getresponse()
+        resp.read()
+        set_cookie = resp.getheader("Set-Cookie")
+        if set_cookie:
+            self.cookie = set_cookie.split(";", 1)[0]
+        return resp
+
+
+def hammer(
+    port: int, path: str, seconds: float, clients: int, cold: bool = False
+) -> tuple[int, list[float]]:
+    """Requests for ``seconds``; ``cold``: each to an address never asked before (a
+    parameter the page ignores), so no rendered part comes from the page cache."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     stop = time.monotonic() + seconds
+    serial = itertools.count()
 
     def worker(out: list[float]) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        visit = Visit()
         while time.monotonic() < stop:
+            n = next(serial)
+            address = f"{path}{'&' if '?' in path else '?'}cold={n}" if cold else path
             t0 = time.perf_counter()
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            resp.read()
+            resp = visit.get(conn, address)
             out.append(time.perf_counter() - t0)
             if resp.status != 200:
                 raise SystemExit(f"{path}: HTTP {resp.status}")
@@ -116,9 +154,9 @@ def hammer(port: int, path: str, seconds: float, clients: int) -> tuple[int, lis
 def requests(port: int, paths: tuple[str, ...], n: int) -> None:
     """``n`` requests, taking the pages in turn (a visitor's mix)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    visit = Visit()
     for i in range(n):
-        conn.request("GET", paths[i % len(paths)])
-        conn.getresponse().read()
+        visit.get(conn, paths[i % len(paths)])
     conn.close()
 
 
@@ -191,16 +229,26 @@ def main() -> int:
 
             # 8 clients is the goal's load; one client is a kiosk's real one (one
             # visitor at a time), and shows the time a request itself takes.
-            for clients in (8, 1):
-                print(f"{clients} concurrent keep-alive client(s), {args.seconds:g} s per page:")
-                print(f"  {'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+            runs = [
+                (8, False, "8 concurrent keep-alive clients"),
+                (1, False, "1 keep-alive client (one visitor at a time)"),
+                (1, True, "1 client, every request a new address (nothing from the page cache)"),
+            ]
+            for clients, cold, title in runs:
+                print(f"{title}, {args.seconds:g} s per page:")
+                print(
+                    f"  {'page':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+                    f"{'CPU ms/req':>12}"
+                )
                 for path in PAGES:
-                    count, lat = hammer(port, path, args.seconds, clients)
+                    cpu0 = cpu_seconds(server.pid)
+                    count, lat = hammer(port, path, args.seconds, clients, cold)
+                    cpu = (cpu_seconds(server.pid) - cpu0) / count * 1000
                     print(
-                        f"  {path:<24}{count / args.seconds:>8.0f}{pct(lat, 50):>9.1f}"
-                        f"{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}"
+                        f"  {path:<28}{count / args.seconds:>8.0f}{pct(lat, 50):>9.1f}"
+                        f"{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}{cpu:>12.2f}"
                     )
-            print("  (goal: p95 <= 15 ms)")
+            print("  (goals: p95 <= 15 ms; server CPU <= 3 ms per public page)")
         finally:
             server.terminate()
             server.wait(timeout=10)

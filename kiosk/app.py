@@ -28,7 +28,7 @@ from kiosk.shared.secret import secret_key
 from kiosk.store.db import Store
 from kiosk.store.event_log import EventLog
 from kiosk.tally import Tally, WindowSealer
-from kiosk.web import security
+from kiosk.web import assets, security
 
 ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
@@ -136,6 +136,7 @@ def create_app(
 
         selftest.init_app(app)
     security.init_app(app, settings)
+    assets.init_app(app)
     from kiosk import staff
 
     staff.init_app(app)

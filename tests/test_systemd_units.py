@@ -188,6 +188,9 @@ def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
         "--disable-pinch",
         "--overscroll-history-navigation=0",
         "--user-data-dir=${RUNTIME_DIRECTORY}",
+        # A small-memory Pi (docs/performance.md).
+        "--disable-features=TranslateUI,BackForwardCache",
+        "--enable-low-end-device-mode",
     ):
         assert flag in text
     assert "RuntimeDirectory=kiosk-browser" in text

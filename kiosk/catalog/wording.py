@@ -10,6 +10,7 @@ Friday at the same time is "ma–pe 9.00–15.00", not five lines.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -25,13 +26,20 @@ DASH = "–"
 SOON = timedelta(minutes=60)
 
 
+# Parsing a locale and formatting with CLDR patterns is most of the CPU time of a
+# list of times; the answers never change, and a kiosk shows a few hundred of them.
+@functools.lru_cache(maxsize=8)
 def locale(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, LOCALES["fi"]))
 
 
 def clock(value: time | datetime, lang: str) -> str:
     """'9.00', '13.30' (CLDR short time of the language in Finland)."""
-    moment = value.time() if isinstance(value, datetime) else value
+    return _clock(value.time() if isinstance(value, datetime) else value, lang)
+
+
+@functools.lru_cache(maxsize=2048)
+def _clock(moment: time, lang: str) -> str:
     return str(format_time(moment, "short", locale=locale(lang)))
 
 
@@ -52,6 +60,11 @@ def weekday_wide(weekday: int, lang: str) -> str:
 
 def day(value: date | datetime, lang: str) -> str:
     """'pe 28.11.', 'fre 28.11.', 'Fri 28.11.'."""
+    return _day(value.date() if isinstance(value, datetime) else value, lang)
+
+
+@functools.lru_cache(maxsize=2048)
+def _day(value: date, lang: str) -> str:
     return str(format_date(value, "EEE d.M.", locale=locale(lang)))
 
 

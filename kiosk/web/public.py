@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -38,6 +41,7 @@ from kiosk.context import services
 from kiosk.i18n import UI_LANGUAGES, current_language
 from kiosk.web import labels
 from kiosk.web.icons import icon
+from kiosk.web.page_cache import Generation, PageCache
 from kiosk.web.security import plain_next
 
 bp = Blueprint("public", __name__)
@@ -59,14 +63,50 @@ NOT_A_VISIT = {
 
 
 def _now() -> datetime:
-    return services().local_now()
+    """The request's minute: the screens change by the minute (their clock, "starts in
+    20 minutes"), and one request sees one minute throughout."""
+    if "now" not in g:
+        g.now = services().local_now().replace(second=0, microsecond=0)
+    now: datetime = g.now
+    return now
 
 
 def _catalog() -> Catalog:
     catalog = services().catalog
     assert isinstance(catalog, Catalog)
     catalog.maybe_reload()
+    # The snapshot this request's page is made from, even if an import swaps it meanwhile.
+    g.catalogue = catalog.activities
     return catalog
+
+
+# Screens whose parts are cached: the catalogue's, the same for every visitor. The
+# self-test and staff screens, which share the page frame, are always rendered.
+CACHED_SCREENS = {"public.start", "public.activities", "public.activity"}
+
+
+@bp.record_once
+def _add_page_cache(state: Any) -> None:
+    state.app.extensions["page_cache"] = PageCache()
+
+
+@bp.app_template_global()
+def cached(*key: Hashable, caller: Callable[[], str]) -> Markup:
+    """``{% call cached('list', filters) %}...{% endcall %}``: the body rendered once per
+    catalogue, settings, minute, language and address (see kiosk.web.page_cache).
+
+    The call names whatever else its body depends on; the rest goes in here.
+    """
+    if request.endpoint not in CACHED_SCREENS:
+        return Markup(caller())
+    svc = services()
+    snapshot = g.catalogue if "catalogue" in g else _catalog().activities
+    generation = Generation(catalogue=snapshot, settings=svc.settings, minute=_now())
+    lang = current_language(svc.settings.kiosk.default_language)
+    # The parts the kiosk runs (a printer's queue, devices) decide which buttons show.
+    parts = tuple(sorted(svc.extra))
+    cache: PageCache = current_app.extensions["page_cache"]
+    return cache.part(generation, (key, lang, request.full_path, parts), caller)
 
 
 def _local_path(target: str | None) -> str:
@@ -123,7 +163,7 @@ def _page_context() -> dict[str, Any]:
         "toggles": {name: bool(session.get(name)) for name in TOGGLES},
         "labels": labels,
         "icon": icon,
-        "now": svc.local_now(),
+        "now": _now(),
         "version": __version__,
     }
 

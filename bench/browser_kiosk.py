@@ -1,0 +1,140 @@
+"""What the browser benchmarks share: ``kiosk serve`` in its own process (pinned to
+one core with ``taskset`` when asked), Debian's Chromium, and memory read from
+/proc.
+
+The server runs as the appliance runs it (waitress, its own process), not in the
+benchmark's process, so its CPU and memory are its own. Chromium is the system's
+(no browser is downloaded), headless, with the flags the kiosk's browser unit uses
+that make sense without a display.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# systemd/kiosk-browser.service's flags that apply headless, and no phoning home.
+CHROMIUM_ARGS = [
+    "--no-first-run",
+    "--noerrdialogs",
+    "--disable-pinch",
+    "--overscroll-history-navigation=0",
+    "--disable-features=TranslateUI,BackForwardCache",
+    "--enable-low-end-device-mode",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-sandbox",
+]
+SIZE = (800, 480)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def serve(data_dir: Path, web: dict[str, int] | None = None, core: int | None = None) -> Server:
+    """``kiosk serve`` on the demo catalogue with a fake printer and staff hours;
+    ``web`` overrides [web] settings; ``core`` pins the server to that CPU."""
+    port = free_port()
+    lines = [f"port = {port}"] + [f"{k} = {v}" for k, v in (web or {}).items()]
+    config = data_dir / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\ndata_dir = "{data_dir / "data"}"\n'
+        '[staff]\npresent_hours = "ma-su 0-24"\n'
+        "[web]\n" + "\n".join(lines) + "\n"
+    )
+    command = [str(ROOT / ".venv" / "bin" / "kiosk"), "serve", "--config", str(config)]
+    if core is not None:
+        command = ["taskset", "-c", str(core), *command]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return Server(process, url)
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("kiosk serve did not start") from None
+            time.sleep(0.05)
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size (shared pages split among their users), from
+    /proc/<pid>/smaps_rollup; 0 for a process that has gone meanwhile."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _parents() -> dict[int, int]:
+    out: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        out[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return out
+
+
+def chromium_pids(ancestor: int | None = None) -> list[int]:
+    """Every Chromium process started from this process (browser, GPU, renderers,
+    utilities, zygotes): the processes below ``ancestor`` whose program is Chromium."""
+    root = ancestor if ancestor is not None else os.getpid()
+    parents = _parents()
+    found = []
+    for pid in parents:
+        p, seen = pid, 0
+        while p > 1 and p != root and seen < 64:
+            p, seen = parents.get(p, 0), seen + 1
+        if p != root or pid == root:
+            continue
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if "chrom" in Path(exe).name:
+            found.append(pid)
+    return sorted(found)
+
+
+def chromium_pss_kb(ancestor: int | None = None) -> tuple[int, int]:
+    """Total PSS of all Chromium processes below ``ancestor``, and how many there are."""
+    pids = chromium_pids(ancestor)
+    return sum(pss_kb(pid) for pid in pids), len(pids)
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 min), printed beside timings on a shared machine."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
