@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.store.db import Store
 from kiosk.tally import Tally
+from tests.sqlite_forensics import band_states, images, trail
 
 HEL = ZoneInfo("Europe/Helsinki")
 DAY = datetime(2026, 11, 23, 12, tzinfo=HEL)
@@ -64,3 +66,32 @@ def test_a_whole_window_is_sealed_before_a_new_days_test_joins(tmp_path: Path) -
     on_disk = tally.store.db().execute("SELECT since, last, n, b3 FROM score_pending").fetchall()
     assert on_disk == [("2026-11-23", "2026-11-23", 5, 5)]
     assert [(w.n, w.bands) for w in tally.waiting()] == [(6, (1, 0, 0, 5))]
+
+
+def test_an_older_database_keeps_no_old_window_versions(tmp_path: Path) -> None:
+    """A file written by an earlier release (a band row at every test) is scrubbed."""
+    path = tmp_path / "kiosk.db"
+    store = Store(path)
+    store.close()
+    # Left as a killed kiosk of that release left it: the WAL never checkpointed.
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("PRAGMA secure_delete=OFF")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_scrub_old_pages'")
+    db.execute("INSERT INTO score_pending VALUES ('esis-fi-2019', '2026-11-23', 0, 0, 0, 0, 0, '')")
+    for band in (2, 0, 3, 1):  # as the earlier release wrote it, test by test
+        db.execute(f"UPDATE score_pending SET n = n + 1, b{band} = b{band} + 1")
+        db.execute("INSERT INTO counters (date, metric, key, value) VALUES (?, 'x', '', 1)",
+                   [f"2026-11-{band + 1:02}"])  # fmt: skip
+    db.execute("DELETE FROM score_pending")
+    before: set[tuple[int, int, int, int, int]] = set()
+    for image in images(tmp_path):
+        before |= band_states(image, "esis-fi-2019")
+    assert trail(before, 5)  # the old versions are there to find
+
+    Store(path).close()  # the first start of this release
+    after: set[tuple[int, int, int, int, int]] = set()
+    for image in images(tmp_path):
+        after |= band_states(image, "esis-fi-2019")
+    db.close()
+    assert after == set()

@@ -123,3 +123,11 @@ def m005_windows_in_memory(db: Database) -> None:
     db.execute("DELETE FROM score_pending WHERE n < 5")
     # The time of the newest good print sat next to every count of a visit: a day is enough.
     db.execute("UPDATE meta SET value = substr(value, 1, 10) WHERE key = 'last_good_print'")
+
+
+@migrations(transactional=False)
+def m006_scrub_old_pages(db: Database) -> None:
+    # Files written before secure_delete may still hold old versions of the score
+    # window in free pages: rebuild the file once so that none of them remain.
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute("VACUUM")
