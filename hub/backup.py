@@ -93,9 +93,7 @@ def backup(hub: Hub, out: Path, now: datetime | None = None) -> Summary:
 
 
 def _write(hub: Hub, gz: gzip.GzipFile, created: str) -> Summary:
-    with hub.transaction() as tx:
-        if hub.postgres:  # every table read in one snapshot, as at one moment
-            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with hub.transaction(snapshot=True) as tx:  # every table as at one moment
         version = hub.version(tx)
         if version is None:
             raise BackupError("the database holds no hub")

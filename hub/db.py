@@ -181,18 +181,24 @@ class Hub:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, *, snapshot: bool = False) -> Iterator[Tx]:
+        """One transaction; ``snapshot``: reads only, every table as at one moment, and
+        writers are not held up meanwhile (a backup)."""
         conn = self._connect()
         if self.postgres:
             try:
                 with conn.cursor() as cursor:
+                    if snapshot:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     yield Tx(cursor, postgres=True)
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
             return
-        conn.execute("BEGIN IMMEDIATE")
+        # A deferred transaction reads one snapshot of the WAL database from its first
+        # read; an immediate one takes the write lock at once.
+        conn.execute("BEGIN" if snapshot else "BEGIN IMMEDIATE")
         cursor = conn.cursor()
         try:
             yield Tx(cursor, postgres=False)

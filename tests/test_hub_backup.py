@@ -251,3 +251,26 @@ def test_the_commands_back_up_and_restore_a_data_directory(
     assert hub_main(["--data-dir", str(new), "restore", str(file)]) == 1
     err = capsys.readouterr().err
     assert "not empty" in err and "nothing was changed" in err
+
+
+def test_a_backup_reads_one_moment_and_holds_up_no_upload(hub_db: Hub) -> None:
+    import threading
+
+    from hub.users import add_user as add
+
+    add(hub_db, "anna", PASSWORD, "viewer")
+    written: list[str] = []
+
+    def upload_meanwhile() -> None:  # another thread: its own connection, as a request
+        add(hub_db, "ville", PASSWORD, "viewer")
+        written.append("done")
+        hub_db.release()
+
+    with hub_db.transaction(snapshot=True) as tx:
+        before = tx.all("SELECT name FROM hub_user ORDER BY name")
+        writer = threading.Thread(target=upload_meanwhile)
+        writer.start()
+        writer.join()
+        assert written == ["done"]  # committed while the snapshot was open
+        assert tx.all("SELECT name FROM hub_user ORDER BY name") == before == [("anna",)]
+    assert hub_db.query("SELECT name FROM hub_user ORDER BY name") == [("anna",), ("ville",)]
