@@ -8,10 +8,19 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from kiosk.app import create_app
 from kiosk.context import Services
 from kiosk.settings import Settings
+
+# Property tests assert behaviour, never timings: no per-example deadline, and no
+# health check that fails a test because a loaded machine generated data slowly.
+hypothesis_settings.register_profile(
+    "kiosk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("kiosk")
 
 
 @pytest.fixture
