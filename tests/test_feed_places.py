@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 from kiosk.catalog.import_cli import import_source
 from kiosk.catalog.importers import Limits
-from kiosk.catalog.sources import fetch_places
+from kiosk.catalog.places import fetch_places
 from kiosk.catalog.store import Catalog
 from kiosk.context import Services
 from kiosk.printing.slips import Line, layout_slip
@@ -194,7 +194,12 @@ def test_lookups_stop_when_their_time_is_up() -> None:
 
     refs = [f"https://api.example/place/{n}/" for n in range(3)]
     places, warnings = fetch_places(
-        refs, "https://api.example/event/", limits, 20.0, fetch, clock=lambda: next(moments)
+        refs,
+        "https://api.example/event/",
+        limits,
+        20.0,
+        fetch,
+        clock=lambda: next(moments),
     )
     assert list(places) == refs[:2] and waits == [20.0, 5.0]
     assert "places not looked up: 1, 30 s ([catalog] place_lookup_seconds) ran out" in str(

@@ -9,6 +9,8 @@ copied from the Finnish or real; every event status.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import date, datetime
@@ -138,3 +140,50 @@ def test_no_empty_heading_and_free_only_when_said(
     printed = " ".join(op.text for op in ops if isinstance(op, Line))
     assert (FREE_ON_SLIP[lang] in printed) == said_free
     assert re.search(r"(Paikka|Plats|Place): \S", printed)
+
+
+@st.composite
+def rows(draw: Any) -> dict[str, str]:
+    """A template row in the columns that may say nothing: free, price, languages, place."""
+    return {
+        "title_fi": draw(words),
+        "title_sv": draw(st.sampled_from(["", "x"])),
+        "place": draw(st.one_of(st.just(""), words)),
+        "address": draw(st.one_of(st.just(""), words)),
+        "accessibility_fi": draw(st.one_of(st.just(""), words)),
+        "free": draw(st.sampled_from(["", "kyllä", "x", "yes", "ei", "0", "nej"])),
+        "price_fi": draw(st.one_of(st.just(""), words)),
+        "languages": draw(st.sampled_from(["", "fi", "sv, en"])),
+        "url": draw(st.sampled_from(["", "https://www.example.fi/a"])),
+        "dates": "5.10.2026 klo 10-12",
+    }
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(row=rows(), lang=st.sampled_from(["fi", "sv", "en"]))
+def test_a_template_row_says_free_only_when_its_cell_does(
+    client: FlaskClient, services: Services, row: dict[str, str], lang: str
+) -> None:
+    written = io.StringIO()
+    csv.writer(written).writerows([list(row), list(row.values())])
+    data = written.getvalue().encode()
+    result = parse(data, name="t.csv", source="t.csv", limits=LIMITS, today=date(2026, 9, 1))
+    assert result.problems == []
+    (activity,) = result.activities
+    assert apply(services.store, "t.csv", result).ok
+    assert isinstance(services.catalog, Catalog)
+    services.catalog.reload()
+    services.clock = lambda: NOW
+    client.get(f"/lang/{lang}")
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    for heading, text in facts(html):
+        assert text, f"the heading {heading!r} has nothing under it"
+    said_free = row["free"] in ("kyllä", "x", "yes")
+    assert (FREE_ON_PAGE[lang] in html) == said_free
+    ops = layout_slip(activity, lang=lang, width_mm=80, meeting_point_name="x", today=NOW)
+    printed = " ".join(op.text for op in ops if isinstance(op, Line))
+    assert (FREE_ON_SLIP[lang] in printed) == said_free

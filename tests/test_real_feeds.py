@@ -131,6 +131,8 @@ def test_copied_translations_fall_back_to_finnish_marked_finnish(
     for lang in ("sv", "en"):
         html = page(client, swim.id, lang)
         assert '<h1 lang="fi">Avantouinti ja saunailta</h1>' in html
+        assert '<p class="lead" lang="fi">Tule kokeilemaan avantouintia!' in html
+        assert "Avantouinti ja saunailta" in slip(swim, lang)
     # A real translation stays the visitor's language.
     html = page(client, turku["Lauluhetki"].id, "sv")
     assert '<h1 lang="sv">Sångstund</h1>' in html

@@ -7,7 +7,6 @@ kiosk.catalog.isolated, which runs it in that separate, bounded process.
 
 from __future__ import annotations
 
-import time
 import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime
@@ -26,12 +25,7 @@ from kiosk.catalog.importers import (
     parse_json,
 )
 from kiosk.catalog.importers.common import describe, shorten
-from kiosk.catalog.importers.linkedevents import (
-    INCLUDE_LOCATION,
-    embedded,
-    parse_linked_events,
-    place_refs,
-)
+from kiosk.catalog.importers.linkedevents import parse_linked_events, place_refs
 from kiosk.settings import Settings
 
 # fetch(url, timeout_seconds, max_bytes) -> body; raises OSError/ValueError on failure.
@@ -126,7 +120,7 @@ def _load_url(
     except MemoryError:
         raise
     except Exception as e:  # timeouts, DNS, TLS, HTTP errors: all mean "not now"
-        return failed(f"could not fetch: {_why(e)}")
+        return failed(f"could not fetch: {fetch_failure(e)}")
     if detect_format(url, body) != "json":
         return parse(body, name=url, source=name, limits=limits, today=day)
     # Linked Events: follow meta.next, on the same host only.
@@ -149,7 +143,9 @@ def _load_url(
         except MemoryError:
             raise
         except Exception as e:
-            return failed(f"could not fetch {shorten(following, 120)}: {_why(e)}")
+            return failed(f"could not fetch {shorten(following, 120)}: {fetch_failure(e)}")
+    from kiosk.catalog.places import fetch_places
+
     places, warnings = fetch_places(place_refs(pages), url, limits, timeout, fetch)
     result = parse_linked_events(
         pages, file=url, source=name, limits=limits, today=day, places=places
@@ -158,68 +154,7 @@ def _load_url(
     return finish(result, url, limits)
 
 
-def fetch_places(
-    refs: list[str],
-    feed: str,
-    limits: Limits,
-    timeout: float,
-    fetch: Fetch,
-    clock: Callable[[], float] = time.monotonic,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """The place objects behind ``refs`` (each fetched once), and warnings for the rest.
-
-    Only places on the feed's own server, over https, are fetched; at most
-    ``max_place_lookups`` of them, all within ``place_lookup_seconds``. A place that
-    cannot be had is left to the parser, which counts its activities in a warning.
-    """
-    host = urlsplit(feed).netloc
-    places: dict[str, Any] = {}
-    failed: list[str] = []
-    elsewhere = [r for r in refs if urlsplit(r).netloc != host or urlsplit(r).scheme != "https"]
-    wanted = [r for r in refs if r not in elsewhere]
-    deadline = clock() + limits.place_lookup_seconds
-    for n, ref in enumerate(wanted):
-        left = deadline - clock()
-        if n >= limits.max_place_lookups or left <= 0:
-            why = (
-                f"more than {limits.max_place_lookups} places ([catalog] max_place_lookups)"
-                if n >= limits.max_place_lookups
-                else f"{limits.place_lookup_seconds} s ([catalog] place_lookup_seconds) ran out"
-            )
-            failed.append(f"places not looked up: {len(wanted) - n}, {why}")
-            break
-        try:
-            place = parse_json(fetch(ref, min(timeout, left), limits.max_bytes))
-        except MemoryError:
-            raise
-        except Exception as e:  # one place missing is a warning, not a failed import
-            failed.append(f"{shorten(ref, 120)}: {_why(e)}")
-            continue
-        if isinstance(place, dict) and embedded(place):
-            places[ref] = place
-        else:
-            failed.append(f"{shorten(ref, 120)}: not a Linked Events place")
-    warnings = []
-    if elsewhere:
-        warnings.append(
-            Problem(
-                feed,
-                f"{len(elsewhere)} places are on another server and were not looked up "
-                f"(first: {shorten(elsewhere[0], 120)}); {INCLUDE_LOCATION}",
-            )
-        )
-    if failed:
-        warnings.append(
-            Problem(
-                feed,
-                f"{len(wanted) - len(places)} of {len(wanted)} places named by reference could "
-                f"not be looked up (first: {failed[0]}); {INCLUDE_LOCATION}",
-            )
-        )
-    return places, warnings
-
-
-def _why(e: Exception) -> str:
+def fetch_failure(e: Exception) -> str:
     """What went wrong with a fetch: its kind, and its text when it has one."""
     text = describe(e)
     return text if text == type(e).__name__ else f"{type(e).__name__}: {text}"
