@@ -214,6 +214,27 @@ def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None
         svc.close()
 
 
+def test_an_unofficial_pack_shows_its_own_source_line(tmp_path: Path) -> None:
+    raw = official_raw()
+    raw.update(id="esis-sv-town", language="sv", source="Vasa stads översättning, 2026")
+    raw["statements"] = [s + "." for s in raw["statements"]]
+    folder = write_pack(tmp_path / "packs", raw, rehash=True).parent
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")}, selftest={"packs_dir": str(folder)}
+    )
+    app = create_app(settings)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    try:
+        client = app.test_client()
+        client.get("/lang/sv")
+        for page in (client.get("/selftest").text, client.get("/selftest/esis-sv-town").text):
+            assert "Vasa stads översättning, 2026" in page
+            assert "Inofficiellt formulär" in page
+            assert "THL" not in page[page.index("<main") :]
+    finally:
+        app.extensions["kiosk"].close()
+
+
 def test_k_below_three_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text("[selftest]\nk = 2\n")

@@ -137,6 +137,7 @@ def stop() -> ResponseReturnValue:
 def _fragment(offered: Offered, total: int | None) -> Response:
     pack = offered.pack
     context: dict[str, Any] = {
+        "offered": offered,
         "pack": pack,
         "official": offered.official,
         "items": _activities(),
