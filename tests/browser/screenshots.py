@@ -80,6 +80,8 @@ TITLES = {
     "talk": "Talk to someone",
     "not-found": "Not found",
     "consent": "Self-test: consent",
+    "statement": "Self-test: a statement",
+    "result": "Self-test: the result",
     "display-sheet": "Display options open",
     "theme-sheet": "Choosing a theme",
     "language-sheet": "Languages from one button (large text)",
