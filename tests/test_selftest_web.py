@@ -143,6 +143,10 @@ def test_bad_answers_are_refused_and_change_nothing(
 ) -> None:
     for body in ({"answers": "5555555555"}, {"answers": [3] * 11}, ["x"], None):
         assert client.post("/selftest/esis-fi-2019/answers", json=body).status_code == 400
+    deep = "[" * 2000 + "]" * 2000  # small, but nested past what the JSON reader follows
+    for url in ("/esis-fi-2019/answers", "/esis-fi-2019/shown", "/stop"):
+        sent = client.post(f"/selftest{url}", data=deep, content_type="application/json")
+        assert sent.status_code == 400
     assert "tests_completed" not in counts(services)
     assert "tests_incomplete" not in counts(services)
     # A value that is not one of the form's points is an unanswered statement.
