@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import re
 import shutil
 import statistics
 import sys
@@ -53,13 +52,13 @@ def server_times(rounds: int) -> None:
             steps.setdefault(name, []).append(time.perf_counter() - t0)
 
         for _ in range(rounds):
-            form = {f"s{i}": str(rng.randint(1, 5)) for i in range(1, 11)}
+            body = {"answers": [rng.randint(1, 5) for _ in range(10)]}
             timed("start screen  GET /", lambda: client.get("/"))
             timed("consent       GET /selftest", lambda: client.get("/selftest"))
             timed(f"statements    GET /selftest/{PACK}", lambda: client.get(f"/selftest/{PACK}"))
             timed(
-                "result        POST .../result",
-                lambda f=form: client.post(f"/selftest/{PACK}/result", data=f),  # type: ignore[misc]
+                "result        POST .../answers (JSON)",
+                lambda b=body: client.post(f"/selftest/{PACK}/answers", json=b),  # type: ignore[misc]
             )
             timed("leave         POST /reset", lambda: client.post("/reset", data=DONE))
         app.extensions["kiosk"].close()
@@ -97,12 +96,11 @@ def taps_to_result() -> None:
                 taps += 1
 
             tap(page.locator(".tile-selftest"))
-            tap(page.locator(".start-test").first)
+            tap(page.locator(".bar-actions .start-test"))
             for step in range(1, 11):
                 page.locator(f"#step-{step}").wait_for(state="visible")
-                tap(page.locator(f'label[for="s{step}-4"]'))
-            page.wait_for_url(re.compile(r"/result$"))
-            score = page.locator(".score .value").inner_text()
+                tap(page.locator(f'#step-{step} .option[data-points="4"]'))
+            score = page.locator(".result .score .value").inner_text()
             browser.close()
         server.shutdown()
         app.extensions["kiosk"].close()

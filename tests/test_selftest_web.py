@@ -143,6 +143,10 @@ def test_bad_answers_are_refused_and_change_nothing(
 ) -> None:
     for body in ({"answers": "5555555555"}, {"answers": [3] * 11}, ["x"], None):
         assert client.post("/selftest/esis-fi-2019/answers", json=body).status_code == 400
+    deep = "[" * 2000 + "]" * 2000  # small, but nested past what the JSON reader follows
+    for url in ("/esis-fi-2019/answers", "/esis-fi-2019/shown", "/stop"):
+        sent = client.post(f"/selftest{url}", data=deep, content_type="application/json")
+        assert sent.status_code == 400
     assert "tests_completed" not in counts(services)
     assert "tests_incomplete" not in counts(services)
     # A value that is not one of the form's points is an unanswered statement.
@@ -212,6 +216,27 @@ def test_an_unofficial_pack_says_so_and_is_tallied_apart(tmp_path: Path) -> None
         assert len(packs) == 1 and packs[0].startswith("unofficial:esis-sv-local:")
     finally:
         svc.close()
+
+
+def test_an_unofficial_pack_shows_its_own_source_line(tmp_path: Path) -> None:
+    raw = official_raw()
+    raw.update(id="esis-sv-town", language="sv", source="Vasa stads översättning, 2026")
+    raw["statements"] = [s + "." for s in raw["statements"]]
+    folder = write_pack(tmp_path / "packs", raw, rehash=True).parent
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path / "data")}, selftest={"packs_dir": str(folder)}
+    )
+    app = create_app(settings)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    try:
+        client = app.test_client()
+        client.get("/lang/sv")
+        for page in (client.get("/selftest").text, client.get("/selftest/esis-sv-town").text):
+            assert "Vasa stads översättning, 2026" in page
+            assert "Inofficiellt formulär" in page
+            assert "THL" not in page[page.index("<main") :]
+    finally:
+        app.extensions["kiosk"].close()
 
 
 def test_k_below_three_is_refused(tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ from kiosk.selftest.library import Library, Offered
 bp = Blueprint("selftest", __name__, url_prefix="/selftest")
 REASONS = ("exit", "timeout")
 ACTIVITIES_OFFERED = 3
+# The page's requests are a few dozen bytes; anything far larger is not from it.
+MAX_BODY = 4096
 
 
 def library() -> Library:
@@ -41,6 +43,17 @@ def _offered(pack_id: str) -> Offered:
     if offered is None:
         abort(404)
     return offered
+
+
+def _json_body() -> dict[str, Any]:
+    """The request's JSON object, or 400: too large, not JSON, or nested too deep to read."""
+    if (request.content_length or 0) > MAX_BODY:
+        abort(400)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        abort(400)
+    return body if isinstance(body, dict) else {}
 
 
 def language_name(code: str) -> str:
@@ -93,8 +106,7 @@ def statements(pack_id: str) -> ResponseReturnValue:
 def answers(pack_id: str) -> ResponseReturnValue:
     """The answers, once, as JSON; counted, then the result fragment. Nothing is kept."""
     offered = _offered(pack_id)
-    body = request.get_json(silent=True)
-    raw = body.get("answers") if isinstance(body, dict) else None
+    raw = _json_body().get("answers")
     if not isinstance(raw, list) or len(raw) > len(offered.pack.statements):
         abort(400)
     given = [a if isinstance(a, int) and not isinstance(a, bool) else None for a in raw]
@@ -115,8 +127,7 @@ def shown(pack_id: str) -> ResponseReturnValue:
     showing a result twice never counts a test twice.
     """
     offered = _offered(pack_id)
-    body = request.get_json(silent=True)
-    total = body.get("total") if isinstance(body, dict) else None
+    total = _json_body().get("total")
     if total is not None:
         low, high = offered.pack.sum_range
         if not isinstance(total, int) or isinstance(total, bool) or not low <= total <= high:
@@ -127,8 +138,7 @@ def shown(pack_id: str) -> ResponseReturnValue:
 @bp.post("/stop")
 def stop() -> ResponseReturnValue:
     """Stop midway: counted by the statement reached; the visit (and its language) goes on."""
-    body = request.get_json(silent=True)
-    reached = body.get("reached") if isinstance(body, dict) else None
+    reached = _json_body().get("reached")
     if isinstance(reached, int) and not isinstance(reached, bool) and 1 <= reached <= _longest():
         services().tally.count("abandoned", f"{reached}:exit")
     return Response(status=204)
@@ -137,6 +147,7 @@ def stop() -> ResponseReturnValue:
 def _fragment(offered: Offered, total: int | None) -> Response:
     pack = offered.pack
     context: dict[str, Any] = {
+        "offered": offered,
         "pack": pack,
         "official": offered.official,
         "items": _activities(),

@@ -48,6 +48,7 @@
         option.setAttribute("aria-checked", String(answers[i] === Number(option.dataset.points)));
       });
     });
+    root.classList.toggle("past-first", index > 0);
     setPhase();
     // Focus goes to the statement itself, never to an option, so nothing looks chosen before a tap.
     if (focus) { steps[index].querySelector(".statement").focus({ preventScroll: true }); }

@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GALLERY_SIZES = [(800, 480), (1080, 1920)]
 # Beyond every screen in Finnish at the two gallery sizes: these, to show the modes.
 EXTRA = {
-    ("large_text", "fi"): ["start", "today", "activity", "talk", "language-sheet"],
+    ("large_text", "fi"): ["start", "today", "activity", "talk", "language-sheet", "statement"],
     ("high_contrast", "fi"): ["start", "activity"],
-    ("normal", "sv"): ["start", "week", "activity"],
-    ("normal", "en"): ["start", "now", "activity", "empty"],
+    ("normal", "sv"): ["start", "week", "activity", "consent"],
+    ("normal", "en"): ["start", "now", "activity", "empty", "consent", "result"],
     ("large_text", "en"): ["start", "activity"],
 }
 
@@ -80,6 +80,8 @@ TITLES = {
     "talk": "Talk to someone",
     "not-found": "Not found",
     "consent": "Self-test: consent",
+    "statement": "Self-test: a statement",
+    "result": "Self-test: the result",
     "display-sheet": "Display options open",
     "theme-sheet": "Choosing a theme",
     "language-sheet": "Languages from one button (large text)",

@@ -121,6 +121,12 @@ def test_two_hundred_visits_leave_nothing_of_a_test_on_the_device(
                 total = sum(vector)
                 assert shown == f"{(total - 10) * 2.5:g}".replace(".", ",")
                 visits.append((vector, total, time.time()))
+                if len(visits) % 25 == 0:  # some print a slip after the test
+                    page.goto(kiosk.url + "/activities/demo-001")
+                    button = page.locator("button.print")
+                    done = button.get_attribute("data-done")
+                    button.click()
+                    page.locator(".print-status", has_text=done).wait_for()
                 if len(visits) % 10 == 0:  # now and then the idle reset ends a visit
                     page.evaluate("document.getElementById('reset-form').submit()")
                     page.wait_for_url("**/?fresh=1")
@@ -140,6 +146,7 @@ def test_two_hundred_visits_leave_nothing_of_a_test_on_the_device(
         if f.is_file()
     }
     assert any(name.endswith("-wal") or name.endswith(".db") for name in files)
+    assert any("slips/" in name for name in files)  # the slips printed are searched too
     blobs = {name: path.read_bytes() for name, path in files.items()}
     blobs["logs"] = log_text
     found: list[str] = []
