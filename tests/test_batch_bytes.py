@@ -254,3 +254,28 @@ def test_a_long_refused_key_is_quoted_shortened() -> None:
     assert form_problem("-" + long) == (
         f"form {'-' + 'x' * 39!r} does not match ^[a-z0-9][a-z0-9._-]{{0,63}}$"
     )
+
+
+def test_a_problem_of_the_day_itself_reads_without_a_path() -> None:
+    day = ops_day(date(2026, 11, 3), {})
+    del day["date"]
+    assert day_problems(day) == ["'date' is a required property"]
+    assert day_problems({**ops_day(date(2026, 11, 3), {}), "bogus": 3}) == [
+        "Additional properties are not allowed ('bogus' was unexpected)"
+    ]
+
+
+def test_a_refused_body_names_up_to_five_problems_and_the_body_itself() -> None:
+    body = _body(kiosk_id="x", seq=0, timezone="Mars Base", app_version="v" * 40)
+    body["noise"] = {"mechanism": "laplace"}
+    del body["clock"]
+    with pytest.raises(BatchError) as caught:
+        canonical(body)
+    assert str(caught.value) == (
+        "batch does not match the schema: "
+        "(body): 'clock' is a required property; "
+        "batch_seq: 0 is less than the minimum of 1; "
+        "kiosk_id: 'x' does not match '^k-[0-9]{6}$'; "
+        "noise/mechanism: 'none' was expected; "
+        f"software/app: '{'v' * 40}' is too long"
+    )
