@@ -98,6 +98,7 @@ def test_a_signature_or_key_that_is_not_strict_base64_fails_the_check() -> None:
     assert not verify(key, GOLDEN, GOLDEN_SIGNATURE[:-2] + "!!")
     assert not verify(key, GOLDEN, "  " + GOLDEN_SIGNATURE)  # lenient decoding would pass
     assert not verify("not a key", GOLDEN, GOLDEN_SIGNATURE)
+    assert not verify("!" + key, GOLDEN, GOLDEN_SIGNATURE)  # lenient decoding would pass
     assert not verify(key[:-4], GOLDEN, GOLDEN_SIGNATURE)  # 29 bytes: no Ed25519 key
 
 
