@@ -33,7 +33,7 @@ from kiosk.shared.batch import (
     ops_day,
 )
 from kiosk.shared.signature import sign, verify
-from kiosk.upload.signing import SigningKeyError, create_key, load_key, public_b64
+from kiosk.upload.signing import SigningKeyError, create_key, key_path, load_key, public_b64
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # RFC 8032 signatures are deterministic: a fixed seed gives a fixed signature.
@@ -280,3 +280,13 @@ def test_a_refused_body_names_up_to_five_problems_and_the_body_itself() -> None:
         "noise/mechanism: 'none' was expected; "
         f"software/app: '{'v' * 40}' is too long"
     )
+
+
+def test_a_key_is_made_in_a_data_folder_not_yet_made_or_in_an_empty_keys_folder(
+    tmp_path: Path,
+) -> None:
+    _, made = create_key(key_path(tmp_path / "new" / "data"))
+    assert made and key_path(tmp_path / "new" / "data").exists()
+    (tmp_path / "old" / "keys").mkdir(parents=True)
+    _, made = create_key(key_path(tmp_path / "old"))
+    assert made and key_path(tmp_path / "old").read_bytes().startswith(b"-----BEGIN")
