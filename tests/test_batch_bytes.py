@@ -33,7 +33,7 @@ from kiosk.shared.batch import (
     ops_day,
 )
 from kiosk.shared.signature import sign, verify
-from kiosk.upload.signing import SigningKeyError, create_key, load_key, public_b64
+from kiosk.upload.signing import SigningKeyError, create_key, key_path, load_key, public_b64
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # RFC 8032 signatures are deterministic: a fixed seed gives a fixed signature.
@@ -98,6 +98,7 @@ def test_a_signature_or_key_that_is_not_strict_base64_fails_the_check() -> None:
     assert not verify(key, GOLDEN, GOLDEN_SIGNATURE[:-2] + "!!")
     assert not verify(key, GOLDEN, "  " + GOLDEN_SIGNATURE)  # lenient decoding would pass
     assert not verify("not a key", GOLDEN, GOLDEN_SIGNATURE)
+    assert not verify("!" + key, GOLDEN, GOLDEN_SIGNATURE)  # lenient decoding would pass
     assert not verify(key[:-4], GOLDEN, GOLDEN_SIGNATURE)  # 29 bytes: no Ed25519 key
 
 
@@ -254,3 +255,38 @@ def test_a_long_refused_key_is_quoted_shortened() -> None:
     assert form_problem("-" + long) == (
         f"form {'-' + 'x' * 39!r} does not match ^[a-z0-9][a-z0-9._-]{{0,63}}$"
     )
+
+
+def test_a_problem_of_the_day_itself_reads_without_a_path() -> None:
+    day = ops_day(date(2026, 11, 3), {})
+    del day["date"]
+    assert day_problems(day) == ["'date' is a required property"]
+    assert day_problems({**ops_day(date(2026, 11, 3), {}), "bogus": 3}) == [
+        "Additional properties are not allowed ('bogus' was unexpected)"
+    ]
+
+
+def test_a_refused_body_names_up_to_five_problems_and_the_body_itself() -> None:
+    body = _body(kiosk_id="x", seq=0, timezone="Mars Base", app_version="v" * 40)
+    body["noise"] = {"mechanism": "laplace"}
+    del body["clock"]
+    with pytest.raises(BatchError) as caught:
+        canonical(body)
+    assert str(caught.value) == (
+        "batch does not match the schema: "
+        "(body): 'clock' is a required property; "
+        "batch_seq: 0 is less than the minimum of 1; "
+        "kiosk_id: 'x' does not match '^k-[0-9]{6}$'; "
+        "noise/mechanism: 'none' was expected; "
+        f"software/app: '{'v' * 40}' is too long"
+    )
+
+
+def test_a_key_is_made_in_a_data_folder_not_yet_made_or_in_an_empty_keys_folder(
+    tmp_path: Path,
+) -> None:
+    _, made = create_key(key_path(tmp_path / "new" / "data"))
+    assert made and key_path(tmp_path / "new" / "data").exists()
+    (tmp_path / "old" / "keys").mkdir(parents=True)
+    _, made = create_key(key_path(tmp_path / "old"))
+    assert made and key_path(tmp_path / "old").read_bytes().startswith(b"-----BEGIN")

@@ -158,3 +158,29 @@ def test_a_calendar_keeps_its_past_series_and_dates() -> None:
         "kerhot.ics, event 'e0@example.fi': ended before today",
         "kerhot.ics, event 'e1@example.fi': no date within the horizon",
     ]
+
+
+def test_an_end_and_a_duration_both_given_are_judged_by_the_end() -> None:
+    both = [START, "DTEND;TZID=Europe/Helsinki:20260901T100000", "DURATION:PT1H"]
+    assert messages(read(ics(both))) == [
+        "kerhot.ics, event 'e0@example.fi', 'DTEND': the end 2026-09-01 10:00+03:00 "
+        "is not after the start 2026-09-01 10:00+03:00"
+    ]
+
+
+def test_dates_on_several_lines_and_as_periods_are_read() -> None:
+    lines = [START, "DURATION:PT1H", "RDATE;TZID=Europe/Helsinki:20261001T100000"]
+    lines.append("RDATE;TZID=Europe/Helsinki:20261008T100000")
+    (several,) = read(ics(lines)).activities
+    assert [o.start.date() for o in several.occurrences] == [
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+        date(2026, 10, 8),
+    ]
+    period = "RDATE;VALUE=PERIOD;TZID=Europe/Helsinki:20261001T100000/20261001T120000"
+    result = read(ics([START, "DURATION:PT1H", period]))
+    assert messages(result) == []
+    assert [(o.start, o.end) for o in result.activities[0].occurrences] == [
+        (datetime(2026, 9, 1, 10), datetime(2026, 9, 1, 11)),
+        (datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 12)),
+    ]

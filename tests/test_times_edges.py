@@ -120,3 +120,36 @@ def test_a_date_that_does_not_exist_is_named() -> None:
 def test_a_rule_is_written_back_as_the_template_writes_it() -> None:
     assert format_rule(WeeklyRule(1, time(10), time(12))) == "ti 10.00-12.00"
     assert format_rule(WeeklyRule(3, time(18), None, 2, date(2026, 9, 3))) == "joka toinen to 18.00"
+
+
+def test_dashes_spaces_and_line_ends_as_word_processors_write_them() -> None:
+    monday_to_friday = parse_schedule("ma-pe 9-11").weekly
+    for written in ("ma—pe 9−11", "ma–pe 9–11", "ma\u00a0-\u00a0pe\u00a09-11", "ma.-pe. 9-11"):
+        assert parse_schedule(written).weekly == monday_to_friday, written
+    both = parse_schedule("ti 10-12\rto 14-16")
+    assert [r.weekday for r in both.weekly] == [1, 3]
+
+
+def test_every_other_week_in_english() -> None:
+    (rule,) = parse_schedule("every other mo 9", TUESDAY).weekly
+    assert (rule.interval, rule.anchor) == (2, date(2026, 9, 7))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("ti 10-25", "'ti 10-25': 25 is not a time of day"),
+        ("1.12.2026 klo 25", "'1.12.2026 klo 25': 25 is not a time of day"),
+        (
+            "2026-12-01T18:00/2026-13-01T19:00",
+            "'2026-12-01T18:00/2026-13-01T19:00': 2026-13-01 is not a date",
+        ),
+    ],
+)
+def test_a_wrong_part_is_named_within_what_was_written(text: str, message: str) -> None:
+    assert refusal(text) == message
+
+
+def test_every_weekday_is_written_back_by_its_finnish_abbreviation() -> None:
+    written = [format_rule(WeeklyRule(day, time(9))) for day in range(7)]
+    assert written == [f"{d} 09.00" for d in ("ma", "ti", "ke", "to", "pe", "la", "su")]

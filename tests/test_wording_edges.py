@@ -10,8 +10,8 @@ import pytest
 from kiosk.catalog import wording
 from kiosk.catalog.model import Occurrence, WeeklyRule
 
-START = datetime(2026, 11, 27, 9, 0)
-MEETING = Occurrence(START, datetime(2026, 11, 27, 10, 30))
+START = datetime(2026, 12, 4, 9, 0)
+MEETING = Occurrence(START, datetime(2026, 12, 4, 10, 30))
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,21 @@ def test_no_occurrence_has_no_status() -> None:
     assert wording.status(None, START) is None
 
 
+@pytest.mark.parametrize(
+    ("after_start", "expected"),
+    [
+        (-timedelta(seconds=1), ("soon", 1)),
+        (timedelta(0), ("on", 0)),
+        (timedelta(seconds=59), ("on", 0)),
+        (timedelta(seconds=60), None),
+    ],
+)
+def test_without_an_end_time_it_is_on_only_in_its_first_minute(
+    after_start: timedelta, expected: tuple[str, int] | None
+) -> None:
+    assert wording.status(Occurrence(START), START + after_start) == expected
+
+
 def test_two_days_in_a_row_stay_a_list_and_three_make_a_range() -> None:
     assert wording.day_ranges([0, 1], "fi") == "ma, ti"
     assert wording.day_ranges([0, 1, 2], "fi") == "ma–ke"
@@ -48,7 +63,7 @@ def test_two_days_in_a_row_stay_a_list_and_three_make_a_range() -> None:
 
 def test_groups_read_from_monday_and_weekly_before_every_other_week() -> None:
     entries = [
-        wording.Weekly(0, time(18), time(19), interval=2),
+        wording.Weekly(0, time(8), time(9), interval=2),
         wording.Weekly(4, time(10), time(11)),
         wording.Weekly(2, time(12)),
         wording.Weekly(2, time(10), time(11)),
@@ -57,8 +72,13 @@ def test_groups_read_from_monday_and_weekly_before_every_other_week() -> None:
     assert wording.condensed(entries, "fi") == [
         (1, "ke–pe 10.00–11.00"),
         (1, "ke 12.00"),
-        (2, "ma 18.00–19.00"),
+        (2, "ma 8.00–9.00"),
     ]
+
+
+def test_groups_read_by_their_first_weekday_before_their_time() -> None:
+    entries = [wording.Weekly(5, time(9)), wording.Weekly(1, time(17))]
+    assert [text for _, text in wording.condensed(entries, "fi")] == ["ti 17.00", "la 9.00"]
 
 
 def test_groups_on_the_same_first_day_come_in_time_order() -> None:
@@ -79,13 +99,14 @@ def test_a_rule_without_an_interval_is_every_week() -> None:
 def test_an_unknown_language_is_written_in_finnish() -> None:
     assert wording.weekday_short(0, "de") == "ma"
     assert wording.weekday_wide(6, "de") == "sunnuntai"
-    assert wording.day(START, "de") == "pe 27.11."
+    assert wording.day(START, "de") == "pe 4.12."
     assert wording.clock_range(START, None, "de") == "9.00"
 
 
 def test_a_span_is_the_day_and_the_times() -> None:
-    assert wording.span(MEETING, "fi") == "pe 27.11. 9.00–10.30"
-    assert wording.span(Occurrence(START), "sv") == "fre 27.11. 9.00"
+    assert wording.span(MEETING, "fi") == "pe 4.12. 9.00–10.30"
+    assert wording.span(Occurrence(START), "sv") == "fre 4.12. 9.00"
+    assert wording.day(datetime(2027, 1, 31), "en") == "Sun 31.1."
 
 
 def test_one_minute_is_a_minute_and_an_hour_is_sixty_minutes() -> None:

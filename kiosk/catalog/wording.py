@@ -132,8 +132,9 @@ def status(occurrence: Occurrence | None, now: datetime) -> tuple[str, int] | No
     """
     if occurrence is None:
         return None
-    start, end = occurrence.start, occurrence.end
-    if start <= now and end is not None and now < end:
+    start = occurrence.start
+    end = occurrence.end or start + timedelta(minutes=1)
+    if start <= now < end:
         return ("on", 0)
     if now < start <= now + SOON:
         minutes = max(1, -(-int((start - now).total_seconds()) // 60))

@@ -1,0 +1,62 @@
+"""When an activity leaves the screens (its last date), every other week counted in
+Monday-to-Sunday weeks from an anchor on any weekday, and how far ahead times are
+looked for."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
+from kiosk.catalog.occurrences import last_date, next_occurrences, occurrences_between
+
+NOW = datetime(2026, 11, 23, 12, 0)  # a Monday
+WEEKLY = (WeeklyRule(weekday=1, start=time(10), end=time(12)),)
+ONE_OFFS = (Occurrence(datetime(2026, 12, 5, 10)), Occurrence(datetime(2027, 1, 9, 10)))
+
+
+def activity(**fields: object) -> Activity:
+    return Activity(id="a1", title={"fi": "Kerho"}, **fields)  # type: ignore[arg-type]
+
+
+def test_a_weekly_activity_without_an_end_date_never_leaves() -> None:
+    assert last_date(activity(weekly=WEEKLY)) is None
+    assert last_date(activity(weekly=WEEKLY, occurrences=ONE_OFFS)) is None
+
+
+def test_a_weekly_activity_leaves_after_its_end_date_or_its_last_one_off() -> None:
+    until = date(2026, 12, 31)
+    assert last_date(activity(weekly=WEEKLY, valid_until=until)) == until
+    assert last_date(activity(weekly=WEEKLY, valid_until=until, occurrences=ONE_OFFS)) == date(
+        2027, 1, 9
+    )
+
+
+def test_one_off_dates_leave_after_the_last_whatever_the_end_date_says() -> None:
+    assert last_date(activity(occurrences=ONE_OFFS)) == date(2027, 1, 9)
+    assert last_date(activity(occurrences=ONE_OFFS, valid_until=date(2026, 12, 1))) == date(
+        2027, 1, 9
+    )
+    assert last_date(activity()) is None
+
+
+def test_every_other_sunday_from_a_monday_anchor_includes_that_weeks_sunday() -> None:
+    # Weeks run Monday to Sunday: the Sunday six days after the anchor is in its week.
+    rule = WeeklyRule(weekday=6, start=time(10), interval=2, anchor=date(2026, 11, 23))
+    found = occurrences_between(activity(weekly=(rule,)), date(2026, 11, 23), date(2026, 12, 31))
+    assert [o.start.date() for o in found] == [
+        date(2026, 11, 29),
+        date(2026, 12, 13),
+        date(2026, 12, 27),
+    ]
+
+
+def test_times_are_looked_for_400_days_ahead() -> None:
+    far = activity(
+        occurrences=(
+            Occurrence(datetime.combine(NOW.date() + timedelta(days=400), time(10))),
+            Occurrence(datetime.combine(NOW.date() + timedelta(days=401), time(10))),
+        )
+    )
+    assert [o.start.date() for o in next_occurrences(far, NOW, 5)] == [
+        NOW.date() + timedelta(days=400)
+    ]
