@@ -57,19 +57,25 @@ def test_only_a_whole_window_of_earlier_days_is_sealed_and_the_rest_waits_in_mem
 def test_a_sealed_window_still_waiting_for_its_day_grows_on_disk() -> None:
     store = Store(None)
     tally = Tally(store)
-    for _ in range(MIN_K):
-        tally.complete_test(FORM, 12, now=MON)
+    for raw in (12, 20, 20, 33, 33):  # bands 0, 1, 1, 2, 2
+        tally.complete_test(FORM, raw, now=MON)
     tally.seal_due(TUE)
-    for _ in range(MIN_K):
-        tally.complete_test(FORM, 45, now=TUE)
+    for raw in (33, 45, 45, 45, 45):  # bands 2, 3, 3, 3, 3
+        tally.complete_test(FORM, raw, now=TUE)
     assert tally.seal_due(WED) == 1
-    assert _on_disk(store) == [(FORM, "2026-11-23", "2026-11-24", 2 * MIN_K, MIN_K, 0, 0, MIN_K)]
-    # Released only when its newest day has closed.
+    assert _on_disk(store) == [(FORM, "2026-11-23", "2026-11-24", 10, 1, 2, 3, 4)]
+    tally.complete_test(FORM, 12, now=WED)  # in memory, joined to the one on disk for staff
+    assert tally.pending(FORM) == ScoreWindow(FORM, "2026-11-23", "2026-11-25", 11, (2, 2, 3, 4))
+    # Released only when its newest day has closed; what is in memory stays out of it.
     with store.write():
         assert tally.roll_window(FORM, MON.date()) is None
     with store.write():
         window = tally.roll_window(FORM, TUE.date())
-    assert window == ScoreWindow(FORM, "2026-11-23", "2026-11-24", 10, (5, 0, 0, 5))
+    assert window == ScoreWindow(FORM, "2026-11-23", "2026-11-24", 10, (1, 2, 3, 4))
+    assert tally.released_windows() == [window]
+    assert tally.released_windows(FORM) == [window]
+    assert tally.released_windows(OTHER) == []
+    assert tally.pending(FORM) == ScoreWindow(FORM, "2026-11-25", "2026-11-25", 1, (1, 0, 0, 0))
 
 
 def test_disk_and_memory_make_one_window_for_staff() -> None:
@@ -128,3 +134,14 @@ def test_a_start_joins_the_held_window_to_tests_already_taken(tmp_path: Path) ->
     assert _held(again.store) == []
     again.resume()  # a second start finds nothing more
     assert again.pending(FORM) == ScoreWindow(FORM, "2026-11-23", "2026-11-25", 3, (1, 0, 0, 2))
+
+
+def test_the_time_a_test_is_taken_decides_what_is_sealed_before_it() -> None:
+    # Years ahead of any machine's clock: only the test's own time can make Monday past.
+    monday = MON.replace(year=2099, month=3, day=2)
+    store = Store(None)
+    tally = Tally(store)
+    for _ in range(MIN_K):
+        tally.complete_test(FORM, 20, now=monday)
+    tally.complete_test(FORM, 45, now=monday + timedelta(days=1))
+    assert _on_disk(store) == [(FORM, "2099-03-02", "2099-03-02", MIN_K, 0, MIN_K, 0, 0)]
