@@ -60,3 +60,46 @@ def test_times_are_looked_for_400_days_ahead() -> None:
     assert [o.start.date() for o in next_occurrences(far, NOW, 5)] == [
         NOW.date() + timedelta(days=400)
     ]
+
+
+def test_an_activity_every_day_is_found_on_every_day_ahead() -> None:
+    daily = activity(weekly=tuple(WeeklyRule(weekday=d, start=time(9)) for d in range(7)))
+    found = next_occurrences(daily, NOW, 200)  # more than one stretch of days looked at
+    assert [o.start.date() for o in found] == [
+        NOW.date() + timedelta(days=n + 1) for n in range(200)
+    ]  # today's 9:00 is over at noon
+
+
+def test_one_starting_this_minute_is_still_shown() -> None:
+    now = activity(occurrences=(Occurrence(NOW), Occurrence(NOW - timedelta(minutes=1))))
+    assert next_occurrences(now, NOW, 5) == [Occurrence(NOW)]
+
+
+def test_one_that_began_yesterday_and_runs_past_midnight_is_on_now() -> None:
+    night = activity(weekly=(WeeklyRule(weekday=4, start=time(22), end=time(1)),))
+    saturday_night = datetime(2026, 11, 28, 0, 30)
+    first = next_occurrences(night, saturday_night, 1)
+    assert first == [Occurrence(datetime(2026, 11, 27, 22), datetime(2026, 11, 28, 1))]
+
+
+def test_a_range_of_one_day_holds_that_days_times() -> None:
+    both = activity(
+        occurrences=(Occurrence(datetime(2026, 11, 24, 18)),),
+        weekly=(WeeklyRule(weekday=1, start=time(10)),),
+    )
+    day = date(2026, 11, 24)
+    assert [o.start for o in occurrences_between(both, day, day)] == [
+        datetime(2026, 11, 24, 10),
+        datetime(2026, 11, 24, 18),
+    ]
+
+
+def test_every_other_week_without_an_anchor_counts_from_the_first_valid_day() -> None:
+    rule = WeeklyRule(weekday=1, start=time(10), interval=2)
+    from_first = activity(weekly=(rule,), valid_from=date(2026, 12, 1))  # a Tuesday
+    found = occurrences_between(from_first, date(2026, 11, 23), date(2026, 12, 31))
+    assert [o.start.date() for o in found] == [
+        date(2026, 12, 1),
+        date(2026, 12, 15),
+        date(2026, 12, 29),
+    ]
