@@ -103,3 +103,40 @@ def test_every_other_week_without_an_anchor_counts_from_the_first_valid_day() ->
         date(2026, 12, 15),
         date(2026, 12, 29),
     ]
+
+
+def test_one_off_dates_leave_after_the_last_even_when_the_end_date_is_later() -> None:
+    assert last_date(activity(occurrences=ONE_OFFS, valid_until=date(2027, 6, 30))) == date(
+        2027, 1, 9
+    )
+    assert last_date(activity(valid_until=date(2027, 6, 30))) is None
+
+
+def test_times_are_looked_for_up_to_the_last_day_asked_and_no_further() -> None:
+    for days in (90, 181):
+        edge = activity(
+            occurrences=(
+                Occurrence(datetime.combine(NOW.date() + timedelta(days=days), time(10))),
+                Occurrence(datetime.combine(NOW.date() + timedelta(days=days + 1), time(10))),
+            )
+        )
+        found = next_occurrences(edge, NOW, 5, days=days)
+        assert [o.start.date() for o in found] == [NOW.date() + timedelta(days=days)]
+
+
+def test_every_other_week_with_no_date_to_count_from_is_still_shown() -> None:
+    # Better each week than never: the place can tell which week it is.
+    rule = WeeklyRule(weekday=1, start=time(10), interval=2)
+    found = next_occurrences(activity(weekly=(rule,)), NOW, 3)
+    assert [o.start.date() for o in found] == [
+        date(2026, 11, 24),
+        date(2026, 12, 1),
+        date(2026, 12, 8),
+    ]
+
+
+def test_a_time_that_ends_as_it_starts_is_over_that_day() -> None:
+    instant = activity(weekly=(WeeklyRule(weekday=0, start=time(10), end=time(10)),))
+    (first,) = next_occurrences(instant, NOW.replace(hour=9), 1)
+    assert first == Occurrence(datetime(2026, 11, 23, 10), datetime(2026, 11, 23, 10))
+    assert next_occurrences(instant, NOW, 1)[0].start == datetime(2026, 11, 30, 10)
