@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kiosk.catalog.model import Activity, Occurrence
-from kiosk.printing.slips import Feed, Line, Op, layout_slip
+from kiosk.printing.slips import Feed, Line, Op, build_slip, layout_slip
 
 MON = date(2026, 11, 23)
 
@@ -63,3 +63,45 @@ def test_a_slip_for_a_date_lists_that_days_times_from_midnight() -> None:
     times = said.index("Seuraavat ajat")
     assert said[times + 1].startswith("ma 23.11.")
     assert said[-1] == "Tulostettu 23.11.2026"
+
+
+def test_a_long_description_prints_its_beginning_in_order_and_ends_with_an_ellipsis() -> None:
+    words = [f"sana{n}" for n in range(200)]
+    long = Activity(id="l", title={"fi": "T"}, description={"fi": " ".join(words)})
+    for width in (58, 80):
+        ops = layout_slip(long, lang="fi", width_mm=width, meeting_point_name="K", today=MON)
+        said = [t for t in lines(ops) if t.startswith("sana")]
+        assert said[-1].endswith("...")
+        assert all(len(t) <= {58: 32, 80: 48}[width] for t in said)
+        printed = " ".join(said).removesuffix("...").split()
+        # The start of it, word by word; the last word may be cut to make room for "...".
+        assert printed[:-1] == words[: len(printed) - 1]
+        assert words[len(printed) - 1].startswith(printed[-1])
+        assert 2 < len(printed) < len(words)
+
+
+def test_a_slip_at_noon_leaves_out_the_mornings_time() -> None:
+    today = Activity(
+        id="t",
+        title={"fi": "Kerho"},
+        occurrences=(
+            Occurrence(datetime(2026, 11, 23, 10)),
+            Occurrence(datetime(2026, 11, 23, 14)),
+        ),
+    )
+    said = lines(slip(today, lang="fi", today=datetime(2026, 11, 23, 12)))
+    times = said.index("Seuraavat ajat")
+    assert said[times + 1].startswith("ma 23.11.") and "14.00" in said[times + 1]
+    assert not any("10.00" in t for t in said)
+
+
+def test_the_printed_bytes_are_in_the_readers_language() -> None:
+    klubb = Activity(id="k", title={"fi": "Kerho", "sv": "Klubb"})
+    printed = build_slip(klubb, lang="sv", width_mm=58, meeting_point_name="Akseli", today=MON)
+    assert "Nästa tider".encode("cp437") in printed
+    assert b"Klubb" in printed and b"Kerho" not in printed
+
+
+def test_a_slip_in_a_language_without_labels_is_in_finnish() -> None:
+    said = lines(slip(Activity(id="k", title={"fi": "Kerho"}), lang="de"))
+    assert "Seuraavat ajat" in said and "Kerho" in said
