@@ -60,3 +60,83 @@ def test_times_are_looked_for_400_days_ahead() -> None:
     assert [o.start.date() for o in next_occurrences(far, NOW, 5)] == [
         NOW.date() + timedelta(days=400)
     ]
+
+
+def test_an_activity_every_day_is_found_on_every_day_ahead() -> None:
+    daily = activity(weekly=tuple(WeeklyRule(weekday=d, start=time(9)) for d in range(7)))
+    found = next_occurrences(daily, NOW, 200)  # more than one stretch of days looked at
+    assert [o.start.date() for o in found] == [
+        NOW.date() + timedelta(days=n + 1) for n in range(200)
+    ]  # today's 9:00 is over at noon
+
+
+def test_one_starting_this_minute_is_still_shown() -> None:
+    now = activity(occurrences=(Occurrence(NOW), Occurrence(NOW - timedelta(minutes=1))))
+    assert next_occurrences(now, NOW, 5) == [Occurrence(NOW)]
+
+
+def test_one_that_began_yesterday_and_runs_past_midnight_is_on_now() -> None:
+    night = activity(weekly=(WeeklyRule(weekday=4, start=time(22), end=time(1)),))
+    saturday_night = datetime(2026, 11, 28, 0, 30)
+    first = next_occurrences(night, saturday_night, 1)
+    assert first == [Occurrence(datetime(2026, 11, 27, 22), datetime(2026, 11, 28, 1))]
+
+
+def test_a_range_of_one_day_holds_that_days_times() -> None:
+    both = activity(
+        occurrences=(Occurrence(datetime(2026, 11, 24, 18)),),
+        weekly=(WeeklyRule(weekday=1, start=time(10)),),
+    )
+    day = date(2026, 11, 24)
+    assert [o.start for o in occurrences_between(both, day, day)] == [
+        datetime(2026, 11, 24, 10),
+        datetime(2026, 11, 24, 18),
+    ]
+
+
+def test_every_other_week_without_an_anchor_counts_from_the_first_valid_day() -> None:
+    rule = WeeklyRule(weekday=1, start=time(10), interval=2)
+    from_first = activity(weekly=(rule,), valid_from=date(2026, 12, 1))  # a Tuesday
+    found = occurrences_between(from_first, date(2026, 11, 23), date(2026, 12, 31))
+    assert [o.start.date() for o in found] == [
+        date(2026, 12, 1),
+        date(2026, 12, 15),
+        date(2026, 12, 29),
+    ]
+
+
+def test_one_off_dates_leave_after_the_last_even_when_the_end_date_is_later() -> None:
+    assert last_date(activity(occurrences=ONE_OFFS, valid_until=date(2027, 6, 30))) == date(
+        2027, 1, 9
+    )
+    assert last_date(activity(valid_until=date(2027, 6, 30))) is None
+
+
+def test_times_are_looked_for_up_to_the_last_day_asked_and_no_further() -> None:
+    for days in (90, 181):
+        edge = activity(
+            occurrences=(
+                Occurrence(datetime.combine(NOW.date() + timedelta(days=days), time(10))),
+                Occurrence(datetime.combine(NOW.date() + timedelta(days=days + 1), time(10))),
+            )
+        )
+        found = next_occurrences(edge, NOW, 5, days=days)
+        assert [o.start.date() for o in found] == [NOW.date() + timedelta(days=days)]
+
+
+def test_every_other_week_with_no_date_to_count_from_is_still_shown() -> None:
+    # Better each week than never: the place can tell which week it is.
+    rule = WeeklyRule(weekday=1, start=time(10), interval=2)
+    found = next_occurrences(activity(weekly=(rule,)), NOW, 3)
+    assert [o.start.date() for o in found] == [
+        date(2026, 11, 24),
+        date(2026, 12, 1),
+        date(2026, 12, 8),
+    ]
+
+
+def test_a_time_that_ends_as_it_starts_is_over_that_day() -> None:
+    instant = activity(weekly=(WeeklyRule(weekday=0, start=time(10), end=time(10)),))
+    (first,) = next_occurrences(instant, NOW.replace(hour=9), 1)
+    assert first == Occurrence(datetime(2026, 11, 23, 10), datetime(2026, 11, 23, 10))
+    assert next_occurrences(instant, NOW, 1)[0].start == datetime(2026, 11, 30, 10)

@@ -154,3 +154,22 @@ def test_the_day_is_the_kiosks_local_date() -> None:
     tally = Tally(Store(None), timezone="Europe/Helsinki")
     assert tally.today(datetime(2026, 11, 23, 22, 30, tzinfo=UTC)) == date(2026, 11, 24)
     assert tally.today(datetime(2026, 11, 23, 21, 59, tzinfo=UTC)) == date(2026, 11, 23)
+
+
+def test_a_refused_key_with_a_bar_in_it_is_noted_whole() -> None:
+    store = Store(None)
+    Tally(store).count("ui_language", "fi|sv|en", now=NOON)
+    assert rows(store) == 0
+    found = note(store)
+    assert found is not None
+    assert found[:2] == (NOON.date(), REFUSED)
+    assert found[2].startswith("ui_language key 'fi|sv|en' does not match")
+
+
+def test_a_count_of_nothing_is_no_error_and_changes_no_value() -> None:
+    store = Store(None)
+    tally = Tally(store)
+    tally.count("activity_prints", "kahvila", n=2, now=NOON)
+    tally.count("activity_prints", "kahvila", n=0, now=NOON)
+    assert tally.day(NOON.date())["activity_prints"] == {"kahvila": 2}
+    assert note(store) is None

@@ -174,8 +174,7 @@ def layout_slip(
         max_lines = max(2, DESCRIPTION_CHARS // cols)
         if len(description) > max_lines:
             description = description[:max_lines]
-            last = description[-1]
-            description[-1] = (last if len(last) <= cols - 3 else last[: cols - 3]) + "..."
+            description[-1] = description[-1][: cols - 3] + "..."  # room for the dots
         ops += [Line(t) for t in description]
     if activity.url:
         ops.append(Feed(1))
