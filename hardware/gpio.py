@@ -226,8 +226,10 @@ class StatusLight:
 # --- inputs -------------------------------------------------------------------------
 
 
-class StaffButton:
-    """A press puts "staff_button" (the screen opens the PIN pad)."""
+class _PressButton:
+    """A button to ground (pulled up) whose press puts one event, named by the subclass."""
+
+    event = ""
 
     def __init__(
         self,
@@ -238,13 +240,19 @@ class StaffButton:
         pin_factory: Any = None,
     ) -> None:
         self._button = Button(pin, pull_up=True, bounce_time=bounce_time, pin_factory=pin_factory)
-        self._button.when_pressed = lambda: emit(events, "staff_button")
+        self._button.when_pressed = lambda: emit(events, self.event)
 
     def close(self) -> None:
         self._button.close()
 
 
-class SpeechButton:
+class StaffButton(_PressButton):
+    """A press puts "staff_button" (the screen opens the PIN pad)."""
+
+    event = "staff_button"
+
+
+class SpeechButton(_PressButton):
     """The tactile start-speech button: a press puts "speech_button" (the screen is read aloud).
 
     A passer-by who cannot see the screen finds it by touch (a raised symbol), so
@@ -252,19 +260,7 @@ class SpeechButton:
     headphones went in.
     """
 
-    def __init__(
-        self,
-        pin: int,
-        events: EventQueue,
-        *,
-        bounce_time: float = 0.05,
-        pin_factory: Any = None,
-    ) -> None:
-        self._button = Button(pin, pull_up=True, bounce_time=bounce_time, pin_factory=pin_factory)
-        self._button.when_pressed = lambda: emit(events, "speech_button")
-
-    def close(self) -> None:
-        self._button.close()
+    event = "speech_button"
 
 
 class PaperLowSensor:
