@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.catalog.occurrences import last_date, next_occurrences, occurrences_between
+from kiosk.catalog.query import Filters, listing
 
 NOW = datetime(2026, 11, 23, 12, 0)  # a Monday
 WEEKLY = (WeeklyRule(weekday=1, start=time(10), end=time(12)),)
@@ -80,6 +81,26 @@ def test_one_that_began_yesterday_and_runs_past_midnight_is_on_now() -> None:
     saturday_night = datetime(2026, 11, 28, 0, 30)
     first = next_occurrences(night, saturday_night, 1)
     assert first == [Occurrence(datetime(2026, 11, 27, 22), datetime(2026, 11, 28, 1))]
+
+
+def test_a_one_off_of_several_days_is_on_now_until_its_end() -> None:
+    camp = Occurrence(datetime(2026, 11, 19, 9), datetime(2026, 11, 26, 16))  # began 4 days ago
+    exhibition = activity(occurrences=(camp,))
+    assert next_occurrences(exhibition, NOW, 3) == [camp]
+    assert next_occurrences(exhibition, datetime(2026, 11, 26, 16, 1), 3) == []
+    for when in ("now", "today", "week", ""):
+        listed = listing([exhibition], Filters(when=when), NOW)
+        assert [x.next for x in listed] == [camp], when
+    assert listing([exhibition], Filters(), datetime(2026, 11, 27, 9)) == []
+
+
+def test_a_list_shows_last_nights_one_still_running_past_midnight() -> None:
+    night = activity(weekly=(WeeklyRule(weekday=0, start=time(22), end=time(2)),))
+    tuesday_night = datetime(2026, 11, 24, 1, 0)  # Monday's 22:00-02:00 is on
+    listed = listing([night], Filters(when="now"), tuesday_night)
+    assert [x.next for x in listed] == [
+        Occurrence(datetime(2026, 11, 23, 22), datetime(2026, 11, 24, 2))
+    ]
 
 
 def test_a_range_of_one_day_holds_that_days_times() -> None:

@@ -52,13 +52,22 @@ def occurrences_between(activity: Activity, first: date, last: date) -> list[Occ
     return sorted(found, key=lambda o: o.start)
 
 
+def still_running_since(activity: Activity, day: date) -> date:
+    """The first date whose occurrences may still be running on ``day``.
+
+    The day before, for one past midnight; or the start of a one-off lasting several
+    days (a camp, an exhibition) that ends on ``day`` or later.
+    """
+    starts = [o.start.date() for o in activity.occurrences if o.end and o.end.date() >= day]
+    return min([day - timedelta(days=1), *starts])
+
+
 def next_occurrences(
     activity: Activity, now: datetime, count: int, days: int = 400
 ) -> list[Occurrence]:
     """The next ``count`` occurrences not yet over (one on now counts), up to ``days`` ahead."""
     found: list[Occurrence] = []
-    # A started occurrence may have begun yesterday (past midnight), so look one day back.
-    first = now.date() - timedelta(days=1)
+    first = still_running_since(activity, now.date())
     last_day = now.date() + timedelta(days=days)
     while first <= last_day and len(found) < count:
         last = min(first + timedelta(days=90), last_day)

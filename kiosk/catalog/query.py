@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
-from kiosk.catalog.occurrences import occurrences_between, week_range
+from kiosk.catalog.occurrences import occurrences_between, still_running_since, week_range
 from kiosk.catalog.wording import SOON
 
 # '' any day; 'now' on now or starting within SOON; 'today'; 'week' the next 7 days.
@@ -22,9 +22,20 @@ Agenda = dict[str, list[Occurrence]]
 
 
 def agenda(activities: list[Activity], today: date) -> Agenda:
-    """Every activity's occurrences from ``today`` on, computed once per day and catalogue."""
+    """Every activity's occurrences not over before ``today``, up to HORIZON_DAYS ahead.
+
+    Computed once per day and catalogue. One that began earlier and runs into today
+    (past midnight, or a one-off of several days) is on it.
+    """
     last = today + timedelta(days=HORIZON_DAYS)
-    return {a.id: occurrences_between(a, today, last) for a in activities}
+    return {
+        a.id: [
+            o
+            for o in occurrences_between(a, still_running_since(a, today), last)
+            if (o.end or o.start).date() >= today
+        ]
+        for a in activities
+    }
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def is_current(activity: Activity, today: date) -> bool:
     if not activity.weekly:
         if activity.status == "postponed" and not activity.occurrences:
             return True  # listed with its label, without a time, until valid_until
-        return any(o.start.date() >= today for o in activity.occurrences)
+        return any((o.end or o.start).date() >= today for o in activity.occurrences)
     return True
 
 
@@ -115,7 +126,7 @@ def listing(
     today = now.date()
     if days is None:
         days = agenda(activities, today)
-    # The agenda starts today, so only the end of the period needs choosing.
+    # The agenda holds nothing over before today, so only the end of the period needs choosing.
     if filters.when in ("today", "now"):
         last = today
     elif filters.when == "week":
