@@ -16,10 +16,12 @@ The idle times are shortened to compress the day ([web] idle_seconds and
 idle_warning_seconds 5, attract_seconds 2); the heartbeat, /signals polling and
 the clock run as on the kiosk. Every ``--sample`` seconds (default 60) it samples
 the total PSS (/proc/<pid>/smaps_rollup) of all Chromium processes and of the
-kiosk server, and the page's JavaScript heap and DOM nodes (Chrome DevTools
-Protocol ``Performance.getMetrics``). At the end it prints the first, peak and
-last samples and the slope (least squares) in MB per hour, over the whole run and
-after its first ``--warmup`` minutes (default 10).
+kiosk server, and its anonymous part (what the processes made themselves; the rest
+is program code and files, whose share moves when another Chromium runs on the
+machine, which the ``others`` column counts), and the page's JavaScript heap and
+DOM nodes (Chrome DevTools Protocol ``Performance.getMetrics``). At the end it
+prints the first, peak and last samples and the slope (least squares) in MB per
+hour, over the whole run and after its first ``--warmup`` minutes (default 10).
 
 Usage: ``.venv/bin/python bench/bench_soak.py [--minutes 120] [--sample 60]
 [--flag=--a-chromium-flag ...]`` (``make soak MINUTES=120``).
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -44,9 +47,10 @@ from browser_kiosk import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     SIZE,
-    chromium_pss_kb,
+    chromium_memory_kb,
     load,
-    pss_kb,
+    memory_kb,
+    other_chromium_processes,
     serve,
 )
 
@@ -59,10 +63,13 @@ REAL_IDLE_SECONDS = 110
 class Sample:
     minute: float
     chromium_kb: int
+    chromium_anon_kb: int
     processes: int
     server_kb: int
+    server_anon_kb: int
     js_heap_kb: int
     nodes: int
+    others: int  # Chromium processes elsewhere on the machine
 
 
 class Visits:
@@ -204,8 +211,8 @@ def main() -> int:
             if args.flag:
                 print("further flags: " + " ".join(args.flag))
             print(
-                f"{'minute':>7}{'Chromium MB':>13}{'procs':>7}{'server MB':>11}"
-                f"{'JS heap MB':>12}{'DOM nodes':>11}{'visits':>8}"
+                f"{'minute':>7}{'Chromium MB':>13}{'anon':>7}{'procs':>7}{'server MB':>11}"
+                f"{'anon':>7}{'JS heap MB':>12}{'DOM nodes':>11}{'visits':>8}{'others':>8}"
             )
             while True:
                 now = time.monotonic()
@@ -213,23 +220,29 @@ def main() -> int:
                     # PSS as it is (what the kernel's OOM killer sees); the JS heap after
                     # a full collection, so that it shows what the page keeps, not what
                     # V8 has not yet bothered to free.
-                    chromium, procs = chromium_pss_kb()
+                    chromium, procs = chromium_memory_kb()
+                    server_memory = memory_kb(server.process.pid)
                     cdp.send("HeapProfiler.collectGarbage")
                     got = cdp.send("Performance.getMetrics")["metrics"]
                     metrics = {m["name"]: m["value"] for m in got}
                     s = Sample(
                         (now - t0) / 60,
-                        chromium,
+                        chromium.pss,
+                        chromium.anon,
                         procs,
-                        pss_kb(server.process.pid),
+                        server_memory.pss,
+                        server_memory.anon,
                         int(metrics.get("JSHeapUsedSize", 0) / 1024),
                         int(metrics.get("Nodes", 0)),
+                        other_chromium_processes(),
                     )
                     samples.append(s)
                     print(
-                        f"{s.minute:>7.1f}{s.chromium_kb / 1024:>13.1f}{s.processes:>7}"
-                        f"{s.server_kb / 1024:>11.1f}{s.js_heap_kb / 1024:>12.1f}{s.nodes:>11}"
-                        f"{sum(visits.counts.values()):>8}",
+                        f"{s.minute:>7.1f}{s.chromium_kb / 1024:>13.1f}"
+                        f"{s.chromium_anon_kb / 1024:>7.1f}{s.processes:>7}"
+                        f"{s.server_kb / 1024:>11.1f}{s.server_anon_kb / 1024:>7.1f}"
+                        f"{s.js_heap_kb / 1024:>12.1f}{s.nodes:>11}"
+                        f"{sum(visits.counts.values()):>8}{s.others:>8}",
                         flush=True,
                     )
                     next_sample += args.sample
@@ -254,7 +267,9 @@ def main() -> int:
     after = [s for s in samples if s.minute >= args.warmup]
     for field, name in (
         ("chromium_kb", "Chromium total PSS"),
+        ("chromium_anon_kb", "Chromium anonymous"),
         ("server_kb", "server PSS"),
+        ("server_anon_kb", "server anonymous"),
         ("js_heap_kb", "page JS heap"),
     ):
         values = [getattr(s, field) / 1024 for s in samples]
@@ -262,6 +277,19 @@ def main() -> int:
             f"{name}: start {values[0]:.1f} MB, peak {max(values):.1f} MB, end {values[-1]:.1f} MB;"
             f" slope {slope_mb_per_hour(samples, field):+.1f} MB/h over the run,"
             f" {slope_mb_per_hour(after, field):+.1f} MB/h after minute {args.warmup:g}"
+        )
+    alone = [s for s in samples if s.others == 0]
+    if len(alone) < len(samples):
+        print(
+            f"other Chromium processes ran on the machine at {len(samples) - len(alone)} of "
+            f"{len(samples)} samples: the total PSS of those is lower than Chromium alone "
+            "would have (its program's pages were shared); the anonymous figures hold"
+        )
+    if alone:
+        print(
+            f"Chromium total PSS with no other Chromium running: "
+            f"median {statistics.median(s.chromium_kb for s in alone) / 1024:.1f} MB, "
+            f"peak {max(s.chromium_kb for s in alone) / 1024:.1f} MB ({len(alone)} samples)"
         )
     print(f"load at the end: {load()}")
     print(

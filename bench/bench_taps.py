@@ -14,6 +14,9 @@ changes the page in place (Print slip's status, the next statement) stops it at
 the first frame after the change. Both ends are the page's own clock: the touch
 event's time stamp (sent to the benchmark by a listener) and the paint's.
 
+A last row taps between two blank pages that the browser serves itself: what any
+page load costs in this Chromium, the floor under the rows that load a page.
+
 It runs twice: as is, and as a stand-in for a Raspberry Pi: Chromium slowed 4x
 (CDP ``Emulation.setCPUThrottlingRate``) and, with ``taskset``, the server on one
 core and Chromium on another (``--no-pin`` leaves them free). The load average
@@ -158,6 +161,40 @@ def selftest(taps: Taps) -> None:
     taps.to_page("result -> Home", "a.home:visible", r"/$")
 
 
+# Two pages with nothing but a link: a tap between them costs what any page load in
+# this Chromium costs (the gesture, the old page's unload, a new document, a paint),
+# the floor under every "->" row that loads a page.
+BLANK = (
+    '<!doctype html><html lang="fi"><meta name="viewport" content="width=device-width">'
+    '<body><a id="go" href="/{0}" style="display:block;height:60vh">{0}</a></body></html>'
+)
+
+
+def floor(browser: Any, rounds: int, throttle: float) -> Taps:
+    """Taps between two blank pages, served by the browser itself (no server)."""
+    context = browser.new_context(
+        viewport={"width": SIZE[0], "height": SIZE[1]}, has_touch=True, locale="fi-FI"
+    )
+
+    def answer(there: str) -> Callable[[Any], None]:
+        return lambda route: route.fulfill(content_type="text/html", body=BLANK.format(there))
+
+    context.route("http://blank.test/a", answer("b"))
+    context.route("http://blank.test/b", answer("a"))
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    taps = Taps(context, page)
+    page.goto("http://blank.test/a")
+    for n in range(2 * (rounds + 1)):
+        if n == 2:  # as in run(): the first round is not counted
+            taps.times.clear()
+            taps.order.clear()
+        there = "b" if n % 2 == 0 else "a"
+        taps.to_page("a blank page -> a blank page (no server)", "#go", rf"/{there}$")
+    context.close()
+    return taps
+
+
 def run(
     browser: Any, base: str, rounds: int, throttle: float, on_round: Callable[[Any], None]
 ) -> Taps:
@@ -228,6 +265,10 @@ def main() -> int:
                     throttle,
                     spin,
                 )
+                blank = floor(browser, args.rounds, throttle)
+                for row in blank.order:
+                    taps.order.append(row)
+                    taps.times[row] = blank.times[row]
             finally:
                 browser.close()
                 server.stop()

@@ -83,16 +83,37 @@ def serve(data_dir: Path, web: dict[str, int] | None = None, core: int | None = 
             time.sleep(0.05)
 
 
-def pss_kb(pid: int) -> int:
-    """Proportional set size (shared pages split among their users), from
-    /proc/<pid>/smaps_rollup; 0 for a process that has gone meanwhile."""
+@dataclass(frozen=True)
+class Memory:
+    """A process's (or a group's) memory, in kB, from /proc/<pid>/smaps_rollup.
+
+    ``pss`` is the proportional set size: pages shared with other processes split
+    among them. It is what the kernel weighs, but its file-backed part (the program's
+    code and data files) moves when another instance of the same program starts or
+    stops on the machine, because the shared pages are split among more or fewer
+    processes. ``anon`` (Pss_Anon + Pss_Shmem) is the memory the processes made
+    themselves and the kernel cannot drop and read back: it does not move with other
+    instances, so it is the figure for growth and leaks.
+    """
+
+    pss: int = 0
+    anon: int = 0
+
+    def __add__(self, other: Memory) -> Memory:
+        return Memory(self.pss + other.pss, self.anon + other.anon)
+
+
+def memory_kb(pid: int) -> Memory:
+    """A process's memory; zero for a process that has gone meanwhile."""
+    fields: dict[str, int] = {}
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
+            name, _, value = line.partition(":")
+            if value.strip().endswith("kB"):
+                fields[name] = int(value.split()[0])
     except (OSError, ValueError):
-        pass
-    return 0
+        return Memory()
+    return Memory(fields.get("Pss", 0), fields.get("Pss_Anon", 0) + fields.get("Pss_Shmem", 0))
 
 
 def _parents() -> dict[int, int]:
@@ -129,10 +150,27 @@ def chromium_pids(ancestor: int | None = None) -> list[int]:
     return sorted(found)
 
 
-def chromium_pss_kb(ancestor: int | None = None) -> tuple[int, int]:
-    """Total PSS of all Chromium processes below ``ancestor``, and how many there are."""
+def chromium_memory_kb(ancestor: int | None = None) -> tuple[Memory, int]:
+    """Memory of all Chromium processes below ``ancestor``, and how many there are."""
     pids = chromium_pids(ancestor)
-    return sum(pss_kb(pid) for pid in pids), len(pids)
+    return sum((memory_kb(pid) for pid in pids), Memory()), len(pids)
+
+
+def other_chromium_processes(ancestor: int | None = None) -> int:
+    """Chromium processes on the machine not below ``ancestor`` (another browser, a
+    test run): while they run, the file-backed part of ``Memory.pss`` is split."""
+    ours = set(chromium_pids(ancestor))
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) not in ours:
+            try:
+                # Not the crash handlers: another program, which shares no pages.
+                name = Path(os.readlink(entry / "exe")).name
+                if "chrom" in name and "crashpad" not in name:
+                    count += 1
+            except OSError:
+                continue
+    return count
 
 
 def load() -> str:

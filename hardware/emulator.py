@@ -37,6 +37,8 @@ from hardware.escpos_decode import Decoder, Element, as_text
 from hardware.slip_png import write_png
 
 log = logging.getLogger(__name__)
+KEEP_BYTES = 1 << 20
+KEEP_SLIPS = 100
 FAULTS = (
     "none",
     "paper_out",
@@ -69,9 +71,14 @@ class PrinterEmulator:
         self.disconnect_after = disconnect_after
         self.png = png  # also draw each slip as a picture (Pillow)
         self.path = ""
+        # The newest bytes, slips and files are kept (a demo left printing for days
+        # must not grow); the counts are of everything since the start.
         self.received = bytearray()
+        self.received_count = 0
         self.slips: list[list[Element]] = []
+        self.slip_count = 0
         self.files: list[Path] = []
+        self.file_count = 0
         # Monotonic times of the first byte received and of the first ESC @ of a job.
         self.first_byte_at: float | None = None
         self.slip_started_at: float | None = None
@@ -147,7 +154,7 @@ class PrinterEmulator:
 
     def wait_for_slips(self, count: int, timeout: float = 2.0) -> bool:
         deadline = time.monotonic() + timeout
-        while len(self.slips) < count:
+        while self.slip_count < count:
             if time.monotonic() > deadline:
                 return False
             self.slip_done.wait(0.02)
@@ -171,7 +178,7 @@ class PrinterEmulator:
         now = time.monotonic()
         cutting = self.fault == "disconnect"
         if cutting:
-            chunk = chunk[: max(0, self.disconnect_after - len(self.received))]
+            chunk = chunk[: max(0, self.disconnect_after - self.received_count)]
         if self.first_byte_at is None:
             self.first_byte_at = now
         for element in self._decoder.feed(chunk):
@@ -185,7 +192,9 @@ class PrinterEmulator:
                 self.slip_started_at = now
             self._take(element)
         self.received += chunk
-        if cutting and len(self.received) >= self.disconnect_after:
+        self.received_count += len(chunk)
+        del self.received[:-KEEP_BYTES]
+        if cutting and self.received_count >= self.disconnect_after:
             self._save([*self._current, Element("unknown", "disconnected")], partial=True)
             self.unplug()
 
@@ -202,7 +211,8 @@ class PrinterEmulator:
     def _save(self, elements: list[Element], *, partial: bool) -> None:
         if self.slips_dir is not None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            name = f"slip-{stamp}-{len(self.files) + 1:04d}{'-partial' if partial else ''}.txt"
+            self.file_count += 1
+            name = f"slip-{stamp}-{self.file_count:04d}{'-partial' if partial else ''}.txt"
             path = self.slips_dir / name
             try:
                 self.slips_dir.mkdir(parents=True, exist_ok=True)
@@ -210,10 +220,13 @@ class PrinterEmulator:
                 if self.png and not partial:
                     write_png(elements, path.with_suffix(".png"))
                 self.files.append(path)
+                del self.files[:-KEEP_SLIPS]
             except Exception as exc:  # a full disk must not silence the pretend printer
                 log.warning("printer emulator: cannot write %s: %s", path, exc)
         if not partial:  # after the file, so a waiter sees both
             self.slips.append(elements)
+            del self.slips[:-KEEP_SLIPS]
+            self.slip_count += 1
             self.slip_done.set()
 
 

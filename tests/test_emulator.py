@@ -138,3 +138,21 @@ def test_png_slip_shows_a_readable_qr(tmp_path: Path) -> None:
         ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == WALK.url
+
+
+def test_emulator_left_printing_keeps_the_newest_slips_and_counts_all(
+    emulator: PrinterEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A demo left printing for days: what the emulator holds stays bounded.
+    monkeypatch.setattr("hardware.emulator.KEEP_SLIPS", 2)
+    monkeypatch.setattr("hardware.emulator.KEEP_BYTES", len(SLIP))
+    p = _printer(emulator)
+    try:
+        for _ in range(3):
+            p.write(SLIP)
+        assert emulator.wait_for_slips(3)
+    finally:
+        p.close()
+    assert emulator.slip_count == 3 and len(emulator.slips) == 2
+    assert len(emulator.files) == 2 and emulator.files[-1].name.endswith("-0003.txt")
+    assert emulator.received_count == 3 * len(SLIP) and bytes(emulator.received) == SLIP

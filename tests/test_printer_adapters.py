@@ -19,6 +19,7 @@ from hardware.printer import (
     UsbPrinter,
     state_from_replies,
 )
+from hardware.printer.fake import KEEP_JOBS
 from kiosk.printing.printer import open_printer
 from kiosk.settings import ConfigError, PrinterSection
 
@@ -193,3 +194,13 @@ def test_a_failure_without_text_is_named_by_its_kind(tmp_path: Path) -> None:
     with pytest.raises(PrinterError) as failed:
         printer.open()
     assert not str(failed.value).rstrip().endswith(":")
+
+
+def test_the_fake_printer_keeps_only_its_newest_jobs() -> None:
+    # The demo's default printer: a kiosk left running for days must not grow with it.
+    printer = FakePrinter()
+    printer.open()
+    for n in range(KEEP_JOBS + 20):
+        printer.write(b"job %d" % n)
+    assert len(printer.jobs) == KEEP_JOBS
+    assert printer.jobs[0] == b"job 20" and printer.jobs[-1] == b"job %d" % (KEEP_JOBS + 19)

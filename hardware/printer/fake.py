@@ -6,6 +6,10 @@ import threading
 
 from hardware.printer.base import PrinterError, PrinterState
 
+# The newest jobs kept: enough for any test, and a demo left running for days does not
+# grow with every slip.
+KEEP_JOBS = 100
+
 
 class FakePrinter:
     def __init__(self, state: PrinterState = PrinterState.READY) -> None:
@@ -47,6 +51,7 @@ class FakePrinter:
                 self.is_open = False
                 raise PrinterError("fake printer: write failed midway")
             self.jobs.append(bytes(data))
+            del self.jobs[:-KEEP_JOBS]
 
     def status(self) -> PrinterState:
         if self._fail_open:
