@@ -87,6 +87,7 @@ def main() -> None:
                 report("button -> page keydown, 2 s poll", presses(page, factory, max(n // 3, 5)))
                 browser.close()
         finally:
+            app.extensions["kiosk"].extra["devices"].signals.close()
             server.close()
             app.extensions["kiosk"].close()
 

@@ -80,7 +80,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     def _stop(_signum: int, _frame: object) -> None:
         # systemd stops the kiosk with SIGTERM: stop as on Ctrl+C, so the score windows
-        # in memory are kept and the WAL is emptied (Services.close).
+        # in memory are kept and the WAL is emptied (Services.close). The page's stream
+        # ends first: waitress waits for its threads before it lets go.
+        devices = svc.extra.get("devices")
+        if devices is not None:
+            devices.signals.close()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)

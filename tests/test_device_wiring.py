@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -12,6 +15,7 @@ import pytest
 from flask import Flask
 
 from kiosk.app import create_app
+from kiosk.cli import web_server
 from kiosk.devices.pump import PAGE_SIGNALS
 from kiosk.settings import ConfigError, Settings
 from tests.conftest import csrf_token
@@ -272,3 +276,51 @@ def test_the_stream_never_carries_anything_from_the_self_test(gpio_app: Flask) -
     for text in lines_of(official_raw()):
         assert text not in said
     assert "score" in result and "score" not in said
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def open_stream(port: int) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("GET", "/signals/stream")
+    response = conn.getresponse()
+    assert response.readline() == b"retry: 1000\n"  # it is open, holding its thread
+    return response
+
+
+def test_on_waitress_a_page_stream_never_starves_the_pages(tmp_path: Path) -> None:
+    port = free_port()
+    settings = Settings().replace(
+        kiosk={"data_dir": str(tmp_path)},
+        web={"port": port, "threads": 1},  # the least: one thread for pages
+        gpio={"enabled": True, "pin_factory": "mock", "key_down_pin": KEY_PINS["down"]},
+    )
+    app = create_app(settings)
+    server = web_server(app, settings)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        first = open_stream(port)
+        second = open_stream(port)  # a new page: the first one's stream ends
+        assert first.read().endswith(b"event: superseded\ndata: \n\n")
+        for _ in range(3):  # pages are served beside the open stream
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().status == 200
+            conn.close()
+        press(app, KEY_PINS["down"])
+        lines = []
+        while (line := second.readline()) != b"data: key_down\n":
+            lines.append(line)  # (a socket timeout fails the test: the press never came)
+            assert len(lines) < 20, lines
+        # The kiosk stops: the stream ends at once, without telling the page to stay away.
+        app.extensions["kiosk"].extra["devices"].signals.close()
+        assert b"superseded" not in second.read()
+    finally:
+        app.extensions["kiosk"].extra["devices"].signals.close()
+        server.close()
+        app.extensions["kiosk"].close()

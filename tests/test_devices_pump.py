@@ -210,6 +210,14 @@ def test_the_stream_of_a_page_that_has_gone_takes_nothing() -> None:
     assert signals.wait_for_page(signals.listen(), 1.0) == ["key_down"]  # the next page's
 
 
+def test_closing_ends_every_stream_at_once() -> None:
+    signals = ScreenSignals()
+    listener = signals.listen()
+    threading.Timer(0.05, signals.close).start()
+    assert signals.wait_for_page(listener, 30.0) is None  # the kiosk stops: not 30 s later
+    assert signals.closed
+
+
 def test_a_waiting_stream_gets_a_signal_posted_from_another_thread() -> None:
     signals = ScreenSignals()
     listener = signals.listen()

@@ -98,6 +98,7 @@ class ScreenSignals:
         self._changed = threading.Condition()
         self._pending: list[tuple[str, float]] = []
         self._listener = 0
+        self._closed = False
 
     def post(self, name: str) -> None:
         if name not in PAGE_SIGNALS:
@@ -142,11 +143,22 @@ class ScreenSignals:
         ``gone()`` (checked before taking: a page that has closed takes nothing)."""
         with self._changed:
             self._changed.wait_for(
-                lambda: listener != self._listener or bool(self._pending), timeout
+                lambda: listener != self._listener or self._closed or bool(self._pending),
+                timeout,
             )
-            if listener != self._listener or gone():
+            if listener != self._listener or self._closed or gone():
                 return None
             return self._take_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """The kiosk stops: every stream ends now, so that no web thread waits on one."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
 
 @dataclass

@@ -75,10 +75,10 @@ def _events(part: DevicePart, gone: Callable[[], bool]) -> Iterator[str]:
         wait = min(ends, ping, now + 1.0) - now
         names = signals.wait_for_page(listener, wait, gone)
         if names is None:
-            if not gone():
+            if not (gone() or signals.closed):
                 # A newer page listens now: this one (still there) stops listening.
                 yield "event: superseded\ndata: \n\n"
-            return
+            return  # (the kiosk stopping: the page comes back after the retry)
         # Only the names of signals, never anything else (ScreenSignals refuses others).
         for name in names:
             if name in PAGE_SIGNALS:

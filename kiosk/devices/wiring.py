@@ -34,6 +34,7 @@ class DevicePart:
     retry_ms: int = 1000
 
     def stop(self) -> None:
+        self.signals.close()
         self.pump.stop()
         self.devices.close()
 

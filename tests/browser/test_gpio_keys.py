@@ -71,6 +71,7 @@ class ServedKiosk:
         time.sleep(0.06)  # past the bounce time: the next press is one of its own
 
     def stop(self) -> None:
+        self.app.extensions["kiosk"].extra["devices"].signals.close()  # as kiosk serve stops
         self.server.close()
         self.app.extensions["kiosk"].close()
 
