@@ -23,6 +23,7 @@ from kiosk.cli import web_server
 from kiosk.settings import Settings
 from tests.browser.conftest import new_page
 from tests.browser.screens import FIXED_NOW
+from tests.staff_support import set_pin
 
 pytestmark = pytest.mark.browser
 MOST_PRESSES = 40  # more than any screen has controls
@@ -165,4 +166,20 @@ def test_the_staff_button_opens_the_pin_pad_at_once(browser: Any, kiosk: ServedK
     page.goto(kiosk.url + "/lang/en?next=/activities")
     kiosk.press(STAFF_BUTTON)
     page.wait_for_url("**/staff/pin")
+    page.close()
+
+
+def test_the_staff_button_opens_a_locked_pin_pad_in_place(browser: Any, kiosk: ServedKiosk) -> None:
+    set_pin(kiosk.app)
+    page = new_page(browser, locale="en-GB")
+    page.goto(kiosk.url + "/lang/en?next=/staff/pin")
+    for _ in range(5):  # a passer-by's wrong PINs lock the pad (for minutes)
+        for digit in "0000":
+            page.get_by_role("button", name=digit, exact=True).tap()
+        with page.expect_navigation():
+            page.get_by_role("button", name="OK").tap()
+    assert "locked" in page.get_by_role("alert").inner_text()
+    kiosk.press(STAFF_BUTTON)  # staff at the kiosk: the locked page shows the open pad
+    page.get_by_role("alert").wait_for(state="detached")
+    assert page.get_by_role("button", name="OK").is_enabled()
     page.close()
