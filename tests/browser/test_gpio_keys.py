@@ -27,7 +27,16 @@ from tests.staff_support import set_pin
 
 pytestmark = pytest.mark.browser
 MOST_PRESSES = 40  # more than any screen has controls
-KEYS = {"up": 5, "down": 6, "select": 13, "back": 12, "home": 16}
+# As docs/accessibility.md suggests wiring them.
+KEYS = {
+    "up": 5,
+    "down": 6,
+    "select": 13,
+    "back": 12,
+    "home": 16,
+    "volume_up": 26,
+    "volume_down": 25,
+}
 STAFF_BUTTON, SPEECH_BUTTON = 17, 24
 
 
@@ -158,6 +167,21 @@ def test_todays_activities_to_a_printed_slip_and_home_with_the_buttons_alone(
     page.wait_for_url("**/activities?when=today")
     kiosk.press(KEYS["home"])
     page.wait_for_url(kiosk.url + "/")
+    page.close()
+
+
+def test_the_volume_buttons_change_the_volume_for_this_visit(
+    browser: Any, kiosk: ServedKiosk
+) -> None:
+    page = new_page(browser, locale="en-GB")
+    page.goto(kiosk.url + "/lang/en?next=/")
+    kiosk.press(SPEECH_BUTTON)
+    assert heard(kiosk, "Things to do nearby")
+    kiosk.press(KEYS["volume_up"])
+    assert heard(kiosk, "Volume 70 %")  # from 60 %, in steps of 10
+    kiosk.press(KEYS["volume_down"])
+    kiosk.press(KEYS["volume_down"])
+    assert heard(kiosk, "Volume 50 %")
     page.close()
 
 
