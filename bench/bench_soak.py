@@ -13,15 +13,16 @@ scripted visits in a seeded random order, for ``--minutes`` (default 120):
 * the attract loop: the start screen left alone while the highlights turn.
 
 The idle times are shortened to compress the day ([web] idle_seconds and
-idle_warning_seconds 5, attract_seconds 2); the heartbeat, /signals polling and
-the clock run as on the kiosk. Every ``--sample`` seconds (default 60) it samples
-the total PSS (/proc/<pid>/smaps_rollup) of all Chromium processes and of the
-kiosk server, and its anonymous part (what the processes made themselves; the rest
-is program code and files, whose share moves when another Chromium runs on the
-machine, which the ``others`` column counts), and the page's JavaScript heap and
-DOM nodes (Chrome DevTools Protocol ``Performance.getMetrics``). At the end it
-prints the first, peak and last samples and the slope (least squares) in MB per
-hour, over the whole run and after its first ``--warmup`` minutes (default 10).
+idle_warning_seconds 5, attract_seconds 2); the heartbeat and the clock run as on
+the kiosk (it has no GPIO devices, so its pages open no stream of signals). Every
+``--sample`` seconds (default 60) it samples the total PSS
+(/proc/<pid>/smaps_rollup) of all Chromium processes and of the kiosk server, and
+its anonymous part (what the processes made themselves; the rest is program code
+and files, whose share moves when another Chromium runs on the machine, which the
+``others`` column counts), and the page's JavaScript heap and DOM nodes (Chrome
+DevTools Protocol ``Performance.getMetrics``). At the end it prints the first, peak
+and last samples and the slope (least squares) in MB per hour, over the whole run
+and after its first ``--warmup`` minutes (default 10).
 
 Usage: ``.venv/bin/python bench/bench_soak.py [--minutes 120] [--sample 60]
 [--flag=--a-chromium-flag ...]`` (``make soak MINUTES=120``).

@@ -11,7 +11,7 @@ Quirks worth knowing (docs/hardware.md has the wiring):
   goes high before the sampling thread has read it once, the first state is
   "indeterminate" and ``when_motion`` never fires for that edge. :class:`PirSensor`
   waits for that first sample in its constructor.
-* The staff button is mechanical and bounces, hence ``bounce_time``.
+* The buttons are mechanical and bounce, hence ``bounce_time``.
 * Devices claim their pins in their constructors only; importing this module
   opens nothing. ``close()`` releases the pins (the status light goes off: "off"
   means the kiosk is not running).
@@ -33,7 +33,7 @@ from gpiozero import Button, DigitalInputDevice, DigitalOutputDevice, MotionSens
 @dataclass(frozen=True)
 class DeviceEvent:
     """Something happened at the hardware: motion, idle, staff_button, speech_button,
-    paper_low, paper_ok."""
+    key_<name> (a navigation button, see :data:`NAVIGATION_KEYS`), paper_low, paper_ok."""
 
     kind: str
     time: datetime
@@ -261,6 +261,29 @@ class SpeechButton(_PressButton):
     """
 
     event = "speech_button"
+
+
+# The navigation buttons, in the order the docs list them; the page handles each one
+# as the key of a numeric keypad (docs/accessibility.md).
+NAVIGATION_KEYS = ("up", "down", "select", "back", "home", "volume_up", "volume_down")
+
+
+class KeyButton(_PressButton):
+    """A navigation button: a press puts "key_<name>", which the page handles as that key."""
+
+    def __init__(
+        self,
+        pin: int,
+        events: EventQueue,
+        key: str,
+        *,
+        bounce_time: float = 0.05,
+        pin_factory: Any = None,
+    ) -> None:
+        if key not in NAVIGATION_KEYS:
+            raise ValueError(f"unknown navigation key {key!r}")
+        self.event = f"key_{key}"
+        super().__init__(pin, events, bounce_time=bounce_time, pin_factory=pin_factory)
 
 
 class PaperLowSensor:

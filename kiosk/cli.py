@@ -36,9 +36,24 @@ def _web_alive(host: str, port: int) -> Callable[[], bool]:
     return check
 
 
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
+def web_server(app: Any, settings: Settings) -> Any:
+    """The kiosk's waitress server for ``app``, bound and not yet running."""
     from waitress import create_server
 
+    return create_server(
+        app,
+        host=settings.web.host,
+        port=settings.web.port,
+        # One more for the page's stream of signals, which holds its thread while open.
+        threads=settings.web.threads + 1,
+        # Go on reading a connection while its request runs, so that a page closing its
+        # stream is seen at once (waitress.client_disconnected, kiosk.devices.views).
+        channel_request_lookahead=1,
+        ident="kiosk",
+    )
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from kiosk.app import create_app
     from kiosk.watchdog import Watchdog
 
@@ -50,13 +65,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if overrides:
         settings = settings.replace(**overrides)
     app = create_app(settings, config_error=getattr(args, "config_error", None))
-    server = create_server(
-        app,
-        host=settings.web.host,
-        port=settings.web.port,
-        threads=settings.web.threads,
-        ident="kiosk",
-    )
+    server = web_server(app, settings)
     host, port = settings.web.host, server.effective_port
     print(f"Kiosk running: open http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     if settings.kiosk.demo:
@@ -71,7 +80,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     def _stop(_signum: int, _frame: object) -> None:
         # systemd stops the kiosk with SIGTERM: stop as on Ctrl+C, so the score windows
-        # in memory are kept and the WAL is emptied (Services.close).
+        # in memory are kept and the WAL is emptied (Services.close). The page's stream
+        # ends first: waitress waits for its threads before it lets go.
+        devices = svc.extra.get("devices")
+        if devices is not None:
+            devices.signals.close()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)

@@ -29,6 +29,7 @@ from hardware.gpio import (
     emit,
 )
 from kiosk.devices.pump import (
+    KEY_FRESH_SECONDS,
     Devices,
     EventPump,
     GpioError,
@@ -174,6 +175,56 @@ def test_screen_signals_once_each_latest_of_wake_and_sleep() -> None:
 # --- the pump ---------------------------------------------------------------------------------
 
 
+def test_key_presses_are_kept_each_and_in_order() -> None:
+    signals = ScreenSignals()
+    for name in ("key_down", "wake", "key_down", "key_select", "wake"):
+        signals.post(name)
+    assert signals.pop_for_page() == ["key_down", "wake", "key_down", "key_select"]
+
+
+def test_a_key_press_the_page_did_not_take_in_time_is_dropped() -> None:
+    now = [100.0]
+    signals = ScreenSignals(clock=lambda: now[0])
+    signals.post("key_select")
+    signals.post("open_staff_pad")
+    now[0] += KEY_FRESH_SECONDS + 1  # a staff screen was shown meanwhile
+    signals.post("key_down")
+    assert signals.pop_for_page() == ["open_staff_pad", "key_down"]
+
+
+def test_the_newest_stream_takes_the_signals() -> None:
+    signals = ScreenSignals()
+    old = signals.listen()
+    assert signals.wait_for_page(old, 0.01) == []  # nothing came
+    new = signals.listen()
+    assert signals.wait_for_page(old, 1.0) is None  # the old page's stream ends at once
+    signals.post("key_home")
+    assert signals.wait_for_page(new, 1.0) == ["key_home"]
+
+
+def test_the_stream_of_a_page_that_has_gone_takes_nothing() -> None:
+    signals = ScreenSignals()
+    old = signals.listen()
+    signals.post("key_down")  # pressed while the next page loads
+    assert signals.wait_for_page(old, 1.0, gone=lambda: True) is None
+    assert signals.wait_for_page(signals.listen(), 1.0) == ["key_down"]  # the next page's
+
+
+def test_closing_ends_every_stream_at_once() -> None:
+    signals = ScreenSignals()
+    listener = signals.listen()
+    threading.Timer(0.05, signals.close).start()
+    assert signals.wait_for_page(listener, 30.0) is None  # the kiosk stops: not 30 s later
+    assert signals.closed
+
+
+def test_a_waiting_stream_gets_a_signal_posted_from_another_thread() -> None:
+    signals = ScreenSignals()
+    listener = signals.listen()
+    threading.Timer(0.05, signals.post, args=("listen",)).start()
+    assert signals.wait_for_page(listener, 5.0) == ["listen"]
+
+
 def test_pump_calls_handlers_on_its_thread_and_survives_errors() -> None:
     events: EventQueue = queue.Queue()
     errors: list[tuple[str, str]] = []
@@ -295,3 +346,33 @@ def test_outside_the_screens_hours_motion_leaves_it_off(factory: Any) -> None:
         assert wait_until(lambda: not display.is_on)
     finally:
         pump.stop()
+
+
+def test_a_navigation_button_wakes_the_screen_and_reaches_the_page_as_its_key(
+    factory: Any,
+) -> None:
+    gpio = GpioSection(enabled=True, key_down_pin=BUTTON, key_select_pin=PAPER)
+    devices = build_devices(gpio, DisplaySection(kind="fake"), pin_factory=factory)
+    display = devices.display
+    assert isinstance(display, FakeDisplay)
+    signals = ScreenSignals()
+    pump = standard_pump(devices, signals, tick_seconds=0.02)
+    keys: list[str] = []
+
+    def taken() -> list[str]:
+        keys.extend(name for name in signals.pop_for_page() if name.startswith("key_"))
+        return keys
+
+    try:
+        assert wait_until(lambda: display.calls[:1] == ["on"])
+        display.off()
+        for pin in (BUTTON, BUTTON, PAPER):
+            factory.pin(pin).drive_low()
+            factory.pin(pin).drive_high()
+            time.sleep(0.06)  # past the bounce time: three presses, not one
+        assert wait_until(lambda: len(taken()) >= 3)
+        assert keys == ["key_down", "key_down", "key_select"]
+        assert display.is_on
+    finally:
+        pump.stop()
+        devices.close()

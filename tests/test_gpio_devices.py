@@ -14,6 +14,7 @@ from gpiozero.pins.mock import MockFactory, MockPin, MockPWMPin
 
 from hardware.gpio import (
     FAST,
+    NAVIGATION_KEYS,
     OFF,
     SLOW,
     STEADY,
@@ -21,6 +22,7 @@ from hardware.gpio import (
     DeviceEvent,
     EventQueue,
     GpioError,
+    KeyButton,
     PaperLowSensor,
     Pattern,
     PirSensor,
@@ -203,6 +205,25 @@ def test_speech_button_press_is_one_event(factory: Any, events: EventQueue) -> N
     assert_quiet(events, 0.1)
     button.close()
     assert factory.pin(BUTTON).state  # released: pulled up again, nothing holds it
+
+
+@pytest.mark.parametrize("key", NAVIGATION_KEYS)
+def test_a_navigation_button_press_is_one_event_naming_its_key(
+    factory: Any, events: EventQueue, key: str
+) -> None:
+    button = KeyButton(BUTTON, events, key)
+    pin = factory.pin(BUTTON)
+    pin.drive_low()
+    pin.drive_high()
+    assert kinds(events, 1) == [f"key_{key}"]
+    assert_quiet(events, 0.1)
+    button.close()
+
+
+def test_an_unknown_navigation_key_is_refused(factory: Any, events: EventQueue) -> None:
+    with pytest.raises(ValueError, match="unknown navigation key 'left'"):
+        KeyButton(BUTTON, events, "left")
+    Button(BUTTON).close()  # the pin was never claimed
 
 
 def test_paper_low_sensor_active_low(factory: Any, events: EventQueue) -> None:

@@ -3,10 +3,12 @@
 ``build_devices`` claims the pins and the display named in the settings (every
 device is optional); ``standard_pump`` starts the one thread that consumes the
 device events, so GPIO callbacks (on gpiozero's threads) never reach a request's
-database connection or Flask. The browser learns what to do by polling
-:class:`ScreenSignals` (``pop_for_page``): ``wake`` (motion or the staff button:
-start the attract loop), ``sleep`` (the screen went off), ``open_staff_pad``,
-``listen`` (the start-speech button: read the screen aloud).
+database connection or Flask. The page learns what to do from :class:`ScreenSignals`,
+sent to it as they come (``GET /signals/stream``) or polled (``GET /signals``):
+``wake`` (motion or the staff button: start the attract loop), ``sleep`` (the screen
+went off), ``open_staff_pad``, ``listen`` (the start-speech button: read the screen
+aloud), ``key_up`` ... ``key_volume_down`` (a navigation button: the page handles it
+as its key).
 
 Lifecycle, in create_app and at exit::
 
@@ -30,10 +32,12 @@ from typing import Any
 
 from hardware.display import DisplayError, DisplayPower, make_display
 from hardware.gpio import (
+    NAVIGATION_KEYS,
     CallStaff,
     DeviceEvent,
     EventQueue,
     GpioError,
+    KeyButton,
     PaperLowSensor,
     Pattern,
     PirSensor,
@@ -66,33 +70,95 @@ PIN_SETTINGS = (
     "status_led_pin",
     "call_staff_pin",
     "speech_button_pin",
+    *(f"key_{key}_pin" for key in NAVIGATION_KEYS),
 )
-PAGE_SIGNALS = ("wake", "sleep", "open_staff_pad", "listen")
+KEY_SIGNALS = tuple(f"key_{key}" for key in NAVIGATION_KEYS)
+PAGE_SIGNALS = ("wake", "sleep", "open_staff_pad", "listen", *KEY_SIGNALS)
 _OPPOSITE = {"wake": "sleep", "sleep": "wake"}
+# A key press is for the screen in front of the visitor now: one the page has not
+# taken within this time (a staff screen was shown, the page was loading for long)
+# is dropped rather than acted on later, on another screen.
+KEY_FRESH_SECONDS = 3.0
 
 
 class ScreenSignals:
-    """Signals for the page, kept until it polls; each one at most once."""
+    """Signals for the page, kept until it takes them: through the stream, or a poll.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: list[str] = []
+    ``wake``, ``sleep``, ``open_staff_pad`` and ``listen`` are kept at most once each;
+    key presses are kept each and in order (two presses of Down move twice), for
+    :data:`KEY_FRESH_SECONDS`.
+
+    One stream receives them: the newest (:meth:`listen`). The kiosk shows one page;
+    the stream of a page that is gone may still be open for a while, and a signal it
+    took would be lost.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._changed = threading.Condition()
+        self._pending: list[tuple[str, float]] = []
+        self._listener = 0
+        self._closed = False
 
     def post(self, name: str) -> None:
         if name not in PAGE_SIGNALS:
             raise ValueError(f"unknown screen signal {name!r}")
-        with self._lock:
-            # The page only needs the latest of wake and sleep.
-            opposite = _OPPOSITE.get(name)
-            if opposite in self._pending:
-                self._pending.remove(opposite)
-            if name not in self._pending:
-                self._pending.append(name)
+        with self._changed:
+            names = [pending for pending, _ in self._pending]
+            if name not in KEY_SIGNALS:
+                # The page only needs the latest of wake and sleep.
+                opposite = _OPPOSITE.get(name)
+                if opposite in names:
+                    del self._pending[names.index(opposite)]
+                if name in names:
+                    return
+            self._pending.append((name, self._clock()))
+            self._changed.notify_all()
 
     def pop_for_page(self) -> list[str]:
-        with self._lock:
-            pending, self._pending = self._pending, []
-        return pending
+        with self._changed:
+            return self._take_locked()
+
+    def _take_locked(self) -> list[str]:
+        now = self._clock()
+        pending, self._pending = self._pending, []
+        return [
+            name
+            for name, posted in pending
+            if name not in KEY_SIGNALS or now - posted <= KEY_FRESH_SECONDS
+        ]
+
+    def listen(self) -> int:
+        """A new stream: from now on it, not an older one, receives the signals."""
+        with self._changed:
+            self._listener += 1
+            self._changed.notify_all()  # the older stream ends at once
+            return self._listener
+
+    def wait_for_page(
+        self, listener: int, timeout: float, gone: Callable[[], bool] = lambda: False
+    ) -> list[str] | None:
+        """The signals for stream ``listener``, waiting up to ``timeout`` seconds for one
+        ([] when none came); None once a newer stream has taken over, or its page is
+        ``gone()`` (checked before taking: a page that has closed takes nothing)."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: listener != self._listener or self._closed or bool(self._pending),
+                timeout,
+            )
+            if listener != self._listener or self._closed or gone():
+                return None
+            return self._take_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """The kiosk stops: every stream ends now, so that no web thread waits on one."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
 
 @dataclass
@@ -107,6 +173,8 @@ class Devices:
     paper_sensor: PaperLowSensor | None = None
     light: StatusLight | None = None
     speech_button: SpeechButton | None = None
+    # The navigation buttons that are wired, by key name ("up", "select", ...).
+    keys: dict[str, KeyButton] = field(default_factory=dict)
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -148,6 +216,7 @@ class Devices:
             self.paper_sensor,
             self.light,
             self.speech_button,
+            *self.keys.values(),
         ):
             if device is not None:
                 device.close()
@@ -205,6 +274,10 @@ def build_devices(
         "call_staff_pin": lambda pin: CallStaff(pin, gpio.call_staff_seconds, pin_factory=factory),
         "speech_button_pin": lambda pin: SpeechButton(pin, events, pin_factory=factory),
     }
+    for key in NAVIGATION_KEYS:
+        makers[f"key_{key}_pin"] = lambda pin, key=key: KeyButton(  # type: ignore[misc]
+            pin, events, key, pin_factory=factory
+        )
     try:
         for key, pin in pins.items():
             try:
@@ -224,6 +297,7 @@ def build_devices(
         paper_sensor=built.get("paper_low_pin"),
         light=built.get("status_led_pin"),
         speech_button=built.get("speech_button_pin"),
+        keys={key: built[f"key_{key}_pin"] for key in NAVIGATION_KEYS if f"key_{key}_pin" in built},
     )
 
 
@@ -323,10 +397,11 @@ def standard_pump(
     motion wakes the screen; idle turns it off; the staff button calls
     ``on_staff_button()`` (which lifts a lock of the PIN pad), wakes the screen and
     opens the pad; the start-speech button wakes the screen and has the page read
-    it aloud (the "listen" signal); the paper sensor calls ``on_paper(low)``; ``status()`` returns
-    (printer state, healthy) for the status light. Outside the screen's hours
-    (``screen_allowed()`` false) the screen is turned off and motion leaves it off;
-    the staff button still wakes it.
+    it aloud (the "listen" signal); a navigation button wakes the screen, restarts
+    its count to screen-off and has the page handle its key; the paper sensor calls
+    ``on_paper(low)``; ``status()`` returns (printer state, healthy) for the status
+    light. Outside the screen's hours (``screen_allowed()`` false) the screen is
+    turned off and motion leaves it off; the staff button still wakes it.
     """
     display = devices.display
 
@@ -346,6 +421,11 @@ def standard_pump(
     def listen(event: DeviceEvent) -> None:
         signals.post("listen")  # the page reads its screen aloud, speech mode on
         wake(event)
+
+    def key(event: DeviceEvent) -> None:
+        signals.post(event.kind)  # the page handles it as its key
+        wake(event)
+        devices.keep_awake()  # as a touch does
 
     def staff(event: DeviceEvent) -> None:
         if on_staff_button is not None:
@@ -379,6 +459,8 @@ def standard_pump(
     pump.on("idle", sleep)
     pump.on("staff_button", staff)
     pump.on("speech_button", listen)
+    for name in KEY_SIGNALS:
+        pump.on(name, key)
     if on_paper is not None:
         pump.on("paper_low", lambda _: on_paper(True))
         pump.on("paper_ok", lambda _: on_paper(False))

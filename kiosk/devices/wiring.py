@@ -1,8 +1,9 @@
 """Wiring the GPIO devices and display power into the running kiosk.
 
 GPIO callbacks never reach Flask or the database: devices put events on a queue,
-the event pump consumes it on its own thread, and the page learns what to do by
-polling :class:`~kiosk.devices.pump.ScreenSignals` through ``GET /signals``.
+the event pump consumes it on its own thread, and the page learns what to do from
+:class:`~kiosk.devices.pump.ScreenSignals`, sent to it through ``GET /signals/stream``
+(Server-Sent Events) or, where that fails, polled through ``GET /signals``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,14 @@ class DevicePart:
     pump: EventPump
     # The gpiozero pin factory in use (a MockFactory in demo mode and tests).
     pin_factory: Any = None
+    # The page's stream of signals (kiosk.devices.views): how long one lasts, how
+    # often it shows it is alive, and when the page comes back after it ends.
+    stream_seconds: float = 300.0
+    heartbeat_seconds: float = 15.0
+    retry_ms: int = 1000
 
     def stop(self) -> None:
+        self.signals.close()
         self.pump.stop()
         self.devices.close()
 

@@ -55,7 +55,13 @@ class WebSection:
         "", "File the browser heartbeat is written to (e.g. /run/kiosk/heartbeat). Empty: off."
     )
     port: int = setting(8080, "Port to listen on.", minimum=1, maximum=65535)
-    threads: int = setting(4, "Worker threads of the web server.", minimum=1, maximum=64)
+    threads: int = setting(
+        4,
+        "Worker threads of the web server for pages; one more is started for the page's "
+        "stream of signals (buttons, motion).",
+        minimum=1,
+        maximum=64,
+    )
     idle_seconds: int = setting(
         90, "Seconds without a touch before 'Do you need more time?' appears.", minimum=5
     )
@@ -337,7 +343,7 @@ class SelftestSection:
 @dataclass(frozen=True)
 class GpioSection:
     """``[gpio]``: motion sensor, staff button, paper sensor, status light, call-staff,
-    start-speech button."""
+    start-speech button, navigation buttons (sent to the page as keys)."""
 
     enabled: bool = setting(False, "Use GPIO devices at all.")
     # Pins are BCM numbers; leaving one out (or "none") means the device is absent.
@@ -374,6 +380,42 @@ class GpioSection:
     speech_button_pin: int | None = setting(
         None,
         "BCM pin of the tactile start-speech button (reads the screen aloud). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+    key_up_pin: int | None = setting(
+        None,
+        "BCM pin of the navigation button Up (previous control; 8 on a keypad). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+    key_down_pin: int | None = setting(
+        None,
+        "BCM pin of the navigation button Down (next control; 2). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+    key_select_pin: int | None = setting(
+        None,
+        "BCM pin of the navigation button Select (chooses the control in focus; 5). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+    key_back_pin: int | None = setting(
+        None, "BCM pin of the navigation button Back (0). Empty: none.", minimum=0, maximum=27
+    )
+    key_home_pin: int | None = setting(
+        None,
+        "BCM pin of the navigation button Home (the start screen; 7). Empty: none.",
+        minimum=0,
+        maximum=27,
+    )
+    key_volume_up_pin: int | None = setting(
+        None, "BCM pin of the navigation button volume up (+). Empty: none.", minimum=0, maximum=27
+    )
+    key_volume_down_pin: int | None = setting(
+        None,
+        "BCM pin of the navigation button volume down (-). Empty: none.",
         minimum=0,
         maximum=27,
     )

@@ -145,12 +145,11 @@
   window.addEventListener("pointerdown", function () {
     if (Date.now() - lastTouch > 30000) { lastTouch = Date.now(); post("/touch").catch(function () {}); }
   }, { passive: true });
-  setInterval(function () {
-    fetch("/signals", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
-      if (s.signals.indexOf("open_staff_pad") >= 0 && body.dataset.staffPad) { location.href = body.dataset.staffPad; }
-      if (s.signals.indexOf("listen") >= 0) { document.dispatchEvent(new Event("kiosk:listen")); }
-    }).catch(function () {});
-  }, 2000);
+  // They arrive through signals.js (the navigation buttons go straight to keypad.js as keys).
+  document.addEventListener("kiosk:signal", function (e) {
+    if (e.detail === "open_staff_pad" && body.dataset.staffPad) { location.href = body.dataset.staffPad; }
+    if (e.detail === "listen") { document.dispatchEvent(new Event("kiosk:listen")); }
+  });
 
   // Heartbeat: a watcher restarts the browser when these stop.
   setInterval(function () { post(body.dataset.heartbeat).catch(function () {}); }, 15000);

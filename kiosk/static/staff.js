@@ -42,12 +42,11 @@
   if (locked) {
     setTimeout(function () { location.href = location.pathname; },
       Number(locked.dataset.reloadAfter) * 1000 + 500);
-    // The staff button lifts the lock: show the open pad as soon as it is pressed.
-    setInterval(function () {
-      fetch("/signals", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
-        if (s.signals.indexOf("open_staff_pad") >= 0) { location.href = location.pathname; }
-      }).catch(function () {});
-    }, 2000);
+    // The staff button lifts the lock: show the open pad as soon as it is pressed
+    // (signals.js brings the press).
+    document.addEventListener("kiosk:signal", function (e) {
+      if (e.detail === "open_staff_pad") { location.href = location.pathname; }
+    });
   }
 
   // A staff visit ends after data-staff-idle-seconds without a touch.

@@ -57,6 +57,7 @@ NOT_A_VISIT = {
     "public.heartbeat",
     "public.reset",
     "devices.signals",
+    "devices.stream",
     "devices.touch",
     "static",
 }
