@@ -3,7 +3,8 @@ scrolling, at every supported size (and a 1280x800 panel), in fi, sv and en, wit
 text on and off: the first statement, read with the question and its guiding sentence,
 and the last one. Large text makes the statement and its options larger than without,
 the options stay a finger's size, and the layout checker finds nothing cut off or
-overlapping on either screen.
+overlapping on either screen. The consent's heading and lead, and the result's heading,
+score and scale, are on screen without scrolling too.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import pytest
 
 from tests.browser.screens import (
     LANGUAGES,
+    SCREENS,
     SIZES,
     LiveKiosk,
     new_context,
     set_language,
     set_mode,
+    show,
     showcase,
 )
 
@@ -67,6 +70,29 @@ REACH = """async (n) => {
   const last = document.getElementById('step-' + n);
   await until(() => !last.hidden);
 }"""
+
+# Where each of the parts lies, against the part of the screen the content may use.
+PARTS = """(selectors) => {
+  const main = document.getElementById('main');
+  const box = main.getBoundingClientRect();
+  const top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight);
+  const px = (n) => Math.round(n);
+  const wrong = selectors.map((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) { return `${sel} is not on the page`; }
+    const r = el.getBoundingClientRect();
+    const inside = r.top >= top - 0.5 && r.bottom <= bottom + 0.5
+      && r.left >= -0.5 && r.right <= innerWidth + 0.5;
+    return inside ? '' : `${sel} at ${px(r.top)}..${px(r.bottom)} px,`
+      + ` the content shows ${px(top)}..${px(bottom)} px`;
+  }).filter(Boolean);
+  return main.scrollTop ? [...wrong, 'the content is scrolled'] : wrong;
+}"""
+# What the consent and the result screens are read for, without scrolling.
+READ_FIRST = {
+    "consent": ["main h1", ".consent .lead"],
+    "result": [".result h1", ".result .score", ".result .scale", ".result .scale-ends"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -138,4 +164,25 @@ def test_the_statement_and_its_five_options_need_no_scrolling(
         large = fonts["large_text"][what]
         if not large >= 1.2 * normal:
             found.append(f"large text sets the {what} at {large:.1f} px, else {normal:.1f} px")
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", FOLD_SIZES, ids=[f"{w}x{h}" for w, h in FOLD_SIZES])
+def test_the_consent_and_the_result_are_read_without_scrolling(
+    browser: Any, kiosk: LiveKiosk, size: tuple[int, int], lang: str
+) -> None:
+    context = new_context(browser, size, lang)
+    page = context.new_page()
+    found: list[str] = []
+    try:
+        set_language(page, kiosk.url, lang)
+        for mode in ("normal", "large_text"):
+            set_mode(page, kiosk.url, mode)
+            for screen in (s for s in SCREENS if s.name in READ_FIRST):
+                show(page, kiosk.url, screen)
+                wrong = page.evaluate(PARTS, READ_FIRST[screen.name])
+                found += [f"{screen.name} ({mode}): {w}" for w in wrong]
+    finally:
+        context.close()
     assert found == [], "\n".join(found)
