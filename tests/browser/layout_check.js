@@ -12,13 +12,15 @@
 //   covered    a control in view that a tap at its centre or near a corner does not
 //              reach (something lies on it)
 //   small      a control under 60 x 60 CSS px
-// and two figures: the smallest font size of any visible text, and the root size.
+// and figures: the smallest font size of any visible text, the root size, and the
+// smallest size of the text inside `fitted` (a selector: text a screen may set smaller
+// in large text, which then does not count in the first figure).
 // Lines are measured from the text's line boxes (Range.getClientRects).
 (options) => {
-  const opts = Object.assign({ mainAction: false, noScroll: false, minChars: 8, target: 60 }, options || {});
+  const opts = Object.assign({ mainAction: false, noScroll: false, minChars: 8, target: 60, fitted: "" }, options || {});
   const vw = window.innerWidth, vh = window.innerHeight;
   const report = { collapsed: [], overlaps: [], clipped: [], sideways: [], scrolls: [], action: [],
-    covered: [], small: [], minFontPx: Infinity, rootFontPx: parseFloat(getComputedStyle(document.documentElement).fontSize) };
+    covered: [], small: [], minFontPx: Infinity, minFittedFontPx: Infinity, rootFontPx: parseFloat(getComputedStyle(document.documentElement).fontSize) };
   const SKIP = new Set(["SCRIPT", "STYLE", "TITLE", "NOSCRIPT", "TEMPLATE", "OPTION"]);
   const label = (el) => {
     const text = (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 40);
@@ -95,7 +97,8 @@
       else { lines.push({ top: r.top, bottom: r.bottom }); }
     }
     const fontPx = parseFloat(getComputedStyle(el).fontSize);
-    report.minFontPx = Math.min(report.minFontPx, fontPx);
+    if (opts.fitted && el.closest(opts.fitted)) { report.minFittedFontPx = Math.min(report.minFittedFontPx, fontPx); }
+    else { report.minFontPx = Math.min(report.minFontPx, fontPx); }
     items.push({ el, rects, shown: shownRects(el, rects), text, lines: lines.length });
     if (lines.length > 1 && text.length / lines.length < opts.minChars) {
       report.collapsed.push(`${label(el)}: ${lines.length} lines, ${(text.length / lines.length).toFixed(1)} characters a line`);
@@ -211,5 +214,6 @@
     }
   }
   if (report.minFontPx === Infinity) { report.minFontPx = 0; }
+  if (report.minFittedFontPx === Infinity) { report.minFittedFontPx = 0; }
   return report;
 }

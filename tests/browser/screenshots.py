@@ -38,7 +38,16 @@ ROOT = Path(__file__).resolve().parents[2]
 GALLERY_SIZES = [(800, 480), (1080, 1920)]
 # Beyond every screen in Finnish at the two gallery sizes: these, to show the modes.
 EXTRA = {
-    ("large_text", "fi"): ["start", "today", "activity", "talk", "language-sheet", "statement"],
+    ("large_text", "fi"): [
+        "start",
+        "today",
+        "activity",
+        "talk",
+        "language-sheet",
+        "consent",
+        "statement",
+        "result",
+    ],
     ("high_contrast", "fi"): ["start", "activity"],
     ("normal", "sv"): ["start", "week", "activity", "consent"],
     ("normal", "en"): ["start", "now", "activity", "empty", "consent", "result"],

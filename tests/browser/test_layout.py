@@ -33,6 +33,7 @@ from tests.browser.screens import (
 
 pytestmark = pytest.mark.browser
 CHECKER = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
+LARGE_TEXT = 1.8  # the root size in large text, against the normal one (kiosk.css)
 PROBLEMS = ("collapsed", "overlaps", "clipped", "sideways", "scrolls", "action", "covered", "small")
 
 
@@ -45,7 +46,8 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
 
 def check(page: Any, screen: Screen) -> dict[str, Any]:
     report: dict[str, Any] = page.evaluate(
-        CHECKER, {"mainAction": screen.main_action, "noScroll": screen.start}
+        CHECKER,
+        {"mainAction": screen.main_action, "noScroll": screen.start, "fitted": screen.fitted},
     )
     return report
 
@@ -70,11 +72,19 @@ def test_every_screen_reads_at_a_glance(
                 show(page, kiosk.url, screen)
                 report = check(page, screen)
                 found += [f"{screen.name} ({mode}) {p}" for p in problems(report)]
-                # In large text nothing is smaller than the root size (1.8 x the normal one).
-                if mode == "large_text" and report["minFontPx"] < report["rootFontPx"] - 0.5:
+                # In large text nothing is smaller than the root size (1.8 x the normal one),
+                # and the text a screen may fit into the room left not under the normal one.
+                root = report["rootFontPx"]
+                if mode == "large_text" and report["minFontPx"] < root - 0.5:
                     found.append(
                         f"{screen.name} (large text) has text of {report['minFontPx']} px,"
-                        f" under the root size {report['rootFontPx']} px"
+                        f" under the root size {root} px"
+                    )
+                fitted = report["minFittedFontPx"]
+                if mode == "large_text" and fitted and fitted < root / LARGE_TEXT - 0.5:
+                    found.append(
+                        f"{screen.name} (large text) sets {screen.fitted} at {fitted} px,"
+                        f" under the normal root size {root / LARGE_TEXT:.1f} px"
                     )
     finally:
         context.close()
