@@ -14,15 +14,15 @@ scripted visits in a seeded random order, for ``--minutes`` (default 120):
 
 The idle times are shortened to compress the day ([web] idle_seconds and
 idle_warning_seconds 5, attract_seconds 2); the heartbeat and the clock run as on
-the kiosk (it has no GPIO devices, so its pages open no stream of signals). Every
-``--sample`` seconds (default 60) it samples the total PSS
-(/proc/<pid>/smaps_rollup) of all Chromium processes and of the kiosk server, and
-its anonymous part (what the processes made themselves; the rest is program code
-and files, whose share moves when another Chromium runs on the machine, which the
-``others`` column counts), and the page's JavaScript heap and DOM nodes (Chrome
-DevTools Protocol ``Performance.getMetrics``). At the end it prints the first, peak
-and last samples and the slope (least squares) in MB per hour, over the whole run
-and after its first ``--warmup`` minutes (default 10).
+the kiosk, and the pages keep the stream of signals open (a staff button and a
+start-speech button on pretend pins). Every ``--sample`` seconds (default 60) it
+samples the total PSS (/proc/<pid>/smaps_rollup) of all Chromium processes and of
+the kiosk server, and its anonymous part (what the processes made themselves; the
+rest is program code and files, whose share moves when another Chromium runs on the
+machine, which the ``others`` column counts), and the page's JavaScript heap and DOM
+nodes (Chrome DevTools Protocol ``Performance.getMetrics``). At the end it prints
+the first, peak and last samples and the slope (least squares) in MB per hour, over
+the whole run and after its first ``--warmup`` minutes (default 10).
 
 Usage: ``.venv/bin/python bench/bench_soak.py [--minutes 120] [--sample 60]
 [--flag=--a-chromium-flag ...]`` (``make soak MINUTES=120``).
@@ -56,6 +56,14 @@ from browser_kiosk import (  # noqa: E402
 )
 
 IDLE = {"idle_seconds": 5, "idle_warning_seconds": 5, "attract_seconds": 2}
+# A staff button and a start-speech button on pretend pins, as most kiosks have: the
+# pages keep a stream of signals open, as on the appliance.
+GPIO: dict[str, str | int | bool] = {
+    "enabled": True,
+    "pin_factory": "mock",
+    "staff_button_pin": 17,
+    "speech_button_pin": 27,
+}
 # What one idle reset stands for on a kiosk with the default settings (90 + 20 s).
 REAL_IDLE_SECONDS = 110
 
@@ -192,7 +200,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        server = serve(Path(tmp), IDLE)
+        server = serve(Path(tmp), IDLE, sections={"gpio": GPIO})
         browser = p.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + args.flag
         )

@@ -11,6 +11,7 @@ that make sense without a display.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import shutil
 import socket
@@ -54,11 +55,20 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def serve(data_dir: Path, web: dict[str, int] | None = None, core: int | None = None) -> Server:
+def serve(
+    data_dir: Path,
+    web: dict[str, int] | None = None,
+    core: int | None = None,
+    sections: dict[str, dict[str, str | int | bool]] | None = None,
+) -> Server:
     """``kiosk serve`` on the demo catalogue with a fake printer and staff hours;
-    ``web`` overrides [web] settings; ``core`` pins the server to that CPU."""
+    ``web`` overrides [web] settings, ``sections`` adds others; ``core`` pins the
+    server to that CPU."""
     port = free_port()
     lines = [f"port = {port}"] + [f"{k} = {v}" for k, v in (web or {}).items()]
+    for name, values in (sections or {}).items():
+        # JSON's strings, numbers and booleans are TOML's too.
+        lines += [f"[{name}]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]
     config = data_dir / "kiosk.toml"
     config.write_text(
         f'[kiosk]\ndata_dir = "{data_dir / "data"}"\n'
