@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
     "--noerrdialogs",
     "--disable-pinch",
     "--overscroll-history-navigation=0",
-    "--disable-features=TranslateUI,BackForwardCache",
+    "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
     "--enable-low-end-device-mode",
     "--disable-background-networking",
     "--disable-component-update",

@@ -189,7 +189,7 @@ def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
         "--overscroll-history-navigation=0",
         "--user-data-dir=${RUNTIME_DIRECTORY}",
         # A small-memory Pi (docs/performance.md).
-        "--disable-features=TranslateUI,BackForwardCache",
+        "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
         "--enable-low-end-device-mode",
     ):
         assert flag in text
