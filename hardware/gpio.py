@@ -33,7 +33,8 @@ from gpiozero import Button, DigitalInputDevice, DigitalOutputDevice, MotionSens
 @dataclass(frozen=True)
 class DeviceEvent:
     """Something happened at the hardware: motion, idle, staff_button, speech_button,
-    key_<name> (a navigation button, see :data:`NAVIGATION_KEYS`), paper_low, paper_ok."""
+    key_<name> (a navigation button, see :data:`NAVIGATION_KEYS`), paper_low, paper_ok;
+    headphones_in and headphones_out come from the kiosk's headphone watch."""
 
     kind: str
     time: datetime

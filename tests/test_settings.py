@@ -44,6 +44,12 @@ def test_unknown_key_names_key_and_file(tmp_path: Path) -> None:
         ('[kiosk]\ndemo = "perhaps"\n', ["kiosk.demo", "true or false"]),
         ("name = 1\n", ["settings belong in [sections]"]),
         ("[web\n", ["not valid TOML"]),
+        (
+            '[speech]\nheadphone_card = "plughw:CARD=Device"\n',
+            ["speech.headphone_card", "index or id"],
+        ),
+        ('[speech]\nheadphone_card = "-D"\n', ["speech.headphone_card"]),
+        ("[speech]\nheadphone_poll_seconds = 0\n", ["speech.headphone_poll_seconds", "at least"]),
     ],
 )
 def test_bad_values_are_refused_with_key_value_and_file(
@@ -55,6 +61,13 @@ def test_bad_values_are_refused_with_key_value_and_file(
     for word in words:
         assert word in str(err.value)
     assert str(path) in str(err.value)
+
+
+def test_a_headphone_card_is_taken_by_index_or_id(tmp_path: Path) -> None:
+    for card in ("1", "Device", "PCH", "Device_1"):
+        path = write(tmp_path, f'[speech]\nheadphone_card = "{card}"\n')
+        assert load(path, environ={}).speech.headphone_card == card
+    assert load(None, environ={}, use_candidates=False).speech.headphone_card == ""
 
 
 def test_unknown_environment_variable_is_refused() -> None:

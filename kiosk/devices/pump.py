@@ -6,8 +6,8 @@ device events, so GPIO callbacks (on gpiozero's threads) never reach a request's
 database connection or Flask. The page learns what to do from :class:`ScreenSignals`,
 sent to it as they come (``GET /signals/stream``) or polled (``GET /signals``):
 ``wake`` (motion or the staff button: start the attract loop), ``sleep`` (the screen
-went off), ``open_staff_pad``, ``listen`` (the start-speech button: read the screen
-aloud), ``key_up`` ... ``key_volume_down`` (a navigation button: the page handles it
+went off), ``open_staff_pad``, ``listen`` (the start-speech button or headphones plugged in: read
+the screen aloud), ``key_up`` ... ``key_volume_down`` (a navigation button: the page handles it
 as its key).
 
 Lifecycle, in create_app and at exit::
@@ -388,6 +388,7 @@ def standard_pump(
     on_paper: Callable[[bool], None] | None = None,
     status: Callable[[], tuple[str, bool]] | None = None,
     on_staff_button: Callable[[], None] | None = None,
+    on_headphones_out: Callable[[], None] | None = None,
     screen_allowed: Callable[[], bool] = lambda: True,
     tick_seconds: float = 5.0,
     on_error: ErrorHandler = _log_error,
@@ -397,8 +398,10 @@ def standard_pump(
     motion wakes the screen; idle turns it off; the staff button calls
     ``on_staff_button()`` (which lifts a lock of the PIN pad), wakes the screen and
     opens the pad; the start-speech button wakes the screen and has the page read
-    it aloud (the "listen" signal); a navigation button wakes the screen, restarts
-    its count to screen-off and has the page handle its key; the paper sensor calls
+    it aloud (the "listen" signal), and so do headphones plugged in
+    (kiosk.devices.headphones), whose unplugging calls ``on_headphones_out()`` (which
+    silences speech); a navigation button wakes the screen, restarts its count to
+    screen-off and has the page handle its key; the paper sensor calls
     ``on_paper(low)``; ``status()`` returns (printer state, healthy) for the status
     light. Outside the screen's hours (``screen_allowed()`` false) the screen is
     turned off and motion leaves it off; the staff button still wakes it.
@@ -459,6 +462,9 @@ def standard_pump(
     pump.on("idle", sleep)
     pump.on("staff_button", staff)
     pump.on("speech_button", listen)
+    pump.on("headphones_in", listen)
+    if on_headphones_out is not None:
+        pump.on("headphones_out", lambda _: on_headphones_out())
     for name in KEY_SIGNALS:
         pump.on(name, key)
     if on_paper is not None:

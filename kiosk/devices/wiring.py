@@ -17,6 +17,8 @@ from kiosk.context import Services
 from kiosk.hours import within_hours
 
 if TYPE_CHECKING:
+    from hardware.gpio import EventQueue
+    from kiosk.devices.headphones import HeadphoneWatch
     from kiosk.devices.pump import Devices, EventPump, ScreenSignals
 
 
@@ -32,8 +34,12 @@ class DevicePart:
     stream_seconds: float = 300.0
     heartbeat_seconds: float = 15.0
     retry_ms: int = 1000
+    # The headphone jack's watch ([speech] headphone_card), when there is one.
+    headphones: HeadphoneWatch | None = None
 
     def stop(self) -> None:
+        if self.headphones is not None:
+            self.headphones.stop()
         self.signals.close()
         self.pump.stop()
         self.devices.close()
@@ -50,7 +56,10 @@ def wire(svc: Services) -> DevicePart | None:
     settings = svc.settings
     # Screen hours need the pump even on a kiosk without GPIO devices.
     hours = settings.display.on_hours if settings.display.kind != "none" else ""
-    if not settings.gpio.enabled and not hours.strip():
+    # So does a headphone jack that starts speech.
+    speech = settings.speech
+    jack_card = speech.headphone_card if speech.kind != "none" else ""
+    if not settings.gpio.enabled and not hours.strip() and not jack_card:
         return None
     # gpiozero takes a noticeable part of a Pi's start-up: import it only when used.
     from hardware.gpio import make_pin_factory
@@ -97,13 +106,39 @@ def wire(svc: Services) -> DevicePart | None:
     def screen_allowed() -> bool:
         return within_hours(hours, datetime.now(zone).replace(tzinfo=None))
 
+    def on_headphones_out() -> None:
+        # The speech worker is built after the devices: looked up when needed.
+        silence = getattr(svc.extra.get("speech"), "silence", None)
+        if callable(silence):
+            silence()
+
     pump = standard_pump(
         devices,
         signals,
         on_paper=on_paper,
         status=printer_status,
         on_staff_button=on_staff_button,
+        on_headphones_out=on_headphones_out,
         screen_allowed=screen_allowed,
         on_error=on_error,
     )
-    return DevicePart(devices, signals, pump, factory)
+    part = DevicePart(devices, signals, pump, factory)
+    if jack_card:
+        part.headphones = watch_headphones(svc, devices.events)
+    return part
+
+
+def watch_headphones(svc: Services, events: EventQueue) -> HeadphoneWatch:
+    """The started watch of ``[speech] headphone_card``'s jack."""
+    from hardware.jack import AlsaJack
+    from kiosk.devices.headphones import HeadphoneWatch
+
+    speech = svc.settings.speech
+    jack = AlsaJack(speech.headphone_card, control=speech.headphone_control)
+
+    def note(level: str, text: str) -> None:
+        (svc.events.warning if level == "warning" else svc.events.info)("speech", text)
+
+    return HeadphoneWatch(
+        jack, events, poll_seconds=speech.headphone_poll_seconds, note=note
+    ).start()

@@ -29,6 +29,9 @@ CONFIG_CANDIDATES = (Path("/boot/firmware/kiosk.toml"), Path("/etc/kiosk/kiosk.t
 HUB_PREFIX = ENV_PREFIX + "HUB_"
 # What the hub accepts as a kiosk id (kiosk/shared/schema.json; a test checks they agree).
 KIOSK_ID = re.compile(r"k-[0-9]{6}")
+# An ALSA card as amixer's -c takes it: an index or an id (hardware.jack.CARD; a test
+# checks they agree). Never a device name such as plughw:CARD=Device.
+ALSA_CARD = re.compile(r"[0-9]{1,2}|[A-Za-z][A-Za-z0-9_]{0,15}")
 log = logging.getLogger("kiosk.settings")
 
 
@@ -187,6 +190,7 @@ def load(
     source = str(path) if path else "defaults"
     settings = dataclasses.replace(base, source=source, **sections)
     _check_together(settings, source)
+    _check_formats(settings, source)
     return settings
 
 
@@ -204,6 +208,17 @@ def _check_together(settings: Settings, origin: str) -> None:
         raise ConfigError(
             f"{origin}: setting 'kiosk.timezone' = {zone!r}: not a time zone this kiosk knows "
             "(an IANA name such as Europe/Helsinki)"
+        )
+
+
+def _check_formats(settings: Settings, origin: str) -> None:
+    """Text settings that a program takes as an argument: refused before it runs."""
+    card = settings.speech.headphone_card
+    if card and not ALSA_CARD.fullmatch(card):
+        raise ConfigError(
+            f"{origin}: setting 'speech.headphone_card' = {card!r}: expected an ALSA card's "
+            "index or id, e.g. 1 or Device (cat /proc/asound/cards lists them), not a device "
+            "name such as plughw:CARD=Device"
         )
 
 

@@ -460,6 +460,21 @@ class SpeechSection:
         "The output is private (headphones only, no public speaker): only then is the "
         "self-test's score spoken.",
     )
+    headphone_card: str = setting(
+        "",
+        "ALSA card (index or id, e.g. 1 or Device; cat /proc/asound/cards lists them) whose "
+        "headphone jack is watched: plugging headphones in starts speech, unplugging stops it. "
+        "Only cards that report a plug can (many USB sound cards and PC boards; not a "
+        "Raspberry Pi's own jack). Empty: not watched. A plug does not make the output private.",
+    )
+    headphone_control: str = setting(
+        "",
+        "Name of the card's jack control, e.g. 'Headphone Jack' (amixer -c CARD controls "
+        "lists them). Empty: the first control whose name says headphone jack.",
+    )
+    headphone_poll_seconds: float = setting(
+        1.0, "How often the headphone jack is asked, in seconds.", minimum=0.2, maximum=60
+    )
 
 
 @dataclass(frozen=True)
