@@ -178,6 +178,26 @@ def test_web_service_is_notify_with_watchdog() -> None:
     assert service["User"] == "kiosk"
 
 
+def test_the_web_unit_lets_the_kiosk_reach_every_device_it_drives() -> None:
+    # DevicePolicy=closed refuses every device node not allowed by name or class, and
+    # the kiosk user reaches a node only through its group: both are needed.
+    lines = (UNITS_DIR / "kiosk-web.service").read_text().splitlines()
+    allowed = {
+        line.split("=", 1)[1].split()[0] for line in lines if line.startswith("DeviceAllow=")
+    }
+    groups = next(line for line in lines if line.startswith("SupplementaryGroups=")).split("=")[1]
+    drives = {
+        "a printer on the Pi's UART": ("/dev/serial0", "dialout"),
+        "a USB-serial printer": ("char-ttyUSB", "dialout"),
+        "a USB printer": ("char-usb", "lp"),
+        "buttons, sensors and the status light": ("char-gpiochip", "gpio"),
+        "speech and the headphone jack": ("char-alsa", "audio"),
+    }
+    for what, (node, group) in drives.items():
+        assert node in allowed and group in groups.split(), what
+    assert "DevicePolicy=closed" in lines
+
+
 def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
     text = (UNITS_DIR / "kiosk-browser.service").read_text()
     for flag in (

@@ -4,7 +4,7 @@
 if ! id kiosk >/dev/null 2>&1; then
 	useradd --system --create-home --home-dir /home/kiosk --shell /usr/sbin/nologin kiosk
 fi
-for group in dialout gpio lp video render input; do
+for group in dialout gpio lp video render input audio; do
 	if getent group "${group}" >/dev/null; then
 		usermod -aG "${group}" kiosk
 	fi
