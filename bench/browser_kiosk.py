@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-pinch",
     "--overscroll-history-navigation=0",
     "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+    "--enable-features=NetworkServiceInProcess2",
     "--enable-low-end-device-mode",
     "--disable-background-networking",
     "--disable-component-update",

@@ -210,6 +210,7 @@ def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
         "--user-data-dir=${RUNTIME_DIRECTORY}",
         # A small-memory Pi (docs/performance.md).
         "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+        "--enable-features=NetworkServiceInProcess2",
         "--enable-low-end-device-mode",
     ):
         assert flag in text
