@@ -1,0 +1,287 @@
+"""The iCalendar importer at its edges: files that are not calendars, events refused
+by name, what is skipped and why, and each field taken exactly as written."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+
+import pytest
+
+from kiosk.catalog.importers import Limits, ParseResult, parse
+from kiosk.catalog.importers.common import stable_id
+from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
+from kiosk.settings import Settings
+
+LIMITS = Limits.from_settings(Settings())
+TODAY = date(2026, 9, 1)
+
+
+def calendar(*events: list[str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kohtaamispaikka//FI"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def event(uid: str = "e@x", *lines: str, start: str = "DTSTART:20261001T100000") -> list[str]:
+    return [f"UID:{uid}", "SUMMARY:Kerho", start, *lines]
+
+
+def read(data: bytes, limits: Limits = LIMITS, today: date = TODAY) -> ParseResult:
+    return parse(data, name="k.ics", source="k.ics", limits=limits, today=today)
+
+
+def messages(result: ParseResult) -> list[str]:
+    return [str(p) for p in result.problems]
+
+
+def skipped(result: ParseResult) -> list[str]:
+    return [str(p) for p in result.skipped]
+
+
+def only(data: bytes, limits: Limits = LIMITS) -> Activity:
+    result = read(data, limits)
+    assert messages(result) == []
+    (activity,) = result.activities
+    return activity
+
+
+# --- whole files -----------------------------------------------------------------------
+
+
+def test_a_calendar_exactly_at_the_size_limit_is_read() -> None:
+    data = calendar(event())
+    assert messages(read(data, replace(LIMITS, max_bytes=len(data)))) == []
+    assert messages(read(data, replace(LIMITS, max_bytes=1024 * 1024 // 4))) == []
+    assert messages(read(data * 2, replace(LIMITS, max_bytes=len(data)))) == [
+        f"k.ics: the file is larger than {len(data) / 1024 / 1024:g} MB"
+    ]
+
+
+def test_a_component_that_is_not_a_calendar() -> None:
+    lone = b"BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261001T100000\r\nEND:VEVENT\r\n"
+    assert messages(read(lone)) == ["k.ics: not an iCalendar file (no VCALENDAR)"]
+    assert messages(read(b"hello"))[0].startswith("k.ics: not an iCalendar file: ")
+
+
+def test_an_event_without_uid() -> None:
+    assert messages(read(calendar(["SUMMARY:x", "DTSTART:20261001T100000"]))) == [
+        "k.ics, 'UID': an event without UID"
+    ]
+    assert messages(read(calendar(["UID:  ", "DTSTART:20261001T100000"]))) == [
+        "k.ics, 'UID': an event without UID"
+    ]
+
+
+def test_the_first_repeated_property_is_named() -> None:
+    twice = event("e@x", "LOCATION:a", "LOCATION:b", "URL:https://a.fi", "URL:https://b.fi")
+    assert messages(read(calendar(twice))) == [
+        "k.ics, event 'e@x', 'LOCATION': appears more than once"
+    ]
+
+
+def test_the_event_count_limit() -> None:
+    two = calendar(event("a@x"), event("b@x"))
+    assert messages(read(two, replace(LIMITS, max_rows=2))) == []
+    assert messages(read(two, replace(LIMITS, max_rows=1))) == ["k.ics: more than 1 events"]
+
+
+def test_a_long_uid_is_shortened_in_messages() -> None:
+    uid = "x" * 50
+    assert messages(read(calendar([f"UID:{uid}", "SUMMARY:x"]))) == [
+        f"k.ics, event '{'x' * 39}…', 'DTSTART': no start"
+    ]
+
+
+# --- skipped ---------------------------------------------------------------------------
+
+
+def test_a_cancelled_event_is_skipped_whatever_the_case() -> None:
+    result = read(calendar(event("a@x", "STATUS:cancelled"), event("b@x")))
+    assert skipped(result) == ["k.ics, event 'a@x': cancelled"]
+    assert [a.id for a in result.activities] == [stable_id("k.ics", "b@x")]
+
+
+def test_a_cancelled_instance_of_a_series_is_left_out() -> None:
+    series = event("s@x", "RRULE:FREQ=MONTHLY;COUNT=3", start="DTSTART:20261001T100000")
+    moved = ["UID:s@x", "RECURRENCE-ID:20261101T100000", "DTSTART:20261101T100000"]
+    moved.append("STATUS:CANCELLED")
+    activity = only(calendar(series, moved))
+    assert [o.start for o in activity.occurrences] == [
+        datetime(2026, 10, 1, 10),
+        datetime(2026, 12, 1, 10),
+    ]
+
+
+def test_a_weekly_series_that_ended_before_today_is_skipped() -> None:
+    ended = event("a@x", "RRULE:FREQ=WEEKLY;UNTIL=20260831T235959", start="DTSTART:20260803T100000")
+    result = read(calendar(ended))
+    assert result.activities == []
+    assert skipped(result) == ["k.ics, event 'a@x': ended before today"]
+    today = event("b@x", "RRULE:FREQ=WEEKLY;UNTIL=20260901T235959", start="DTSTART:20260804T100000")
+    (kept,) = read(calendar(today)).activities
+    assert kept.valid_until == date(2026, 9, 1)
+
+
+def test_events_outside_the_horizon_are_skipped_and_its_edges_kept() -> None:
+    short = replace(LIMITS, horizon_days=10)
+    result = read(
+        calendar(
+            event("past@x", "DTEND:20260901T000000", start="DTSTART:20260831T220000"),
+            event("gone@x", "DTEND:20260831T235900", start="DTSTART:20260831T220000"),
+            event("last@x", start="DTSTART:20260910T235900"),
+            event("far@x", start="DTSTART:20260911T000000"),
+        ),
+        short,
+    )
+    assert [a.id for a in result.activities] == [
+        stable_id("k.ics", "past@x"),
+        stable_id("k.ics", "last@x"),
+    ]
+    assert skipped(result) == [
+        "k.ics, event 'gone@x': no date within the horizon",
+        "k.ics, event 'far@x': no date within the horizon",
+    ]
+
+
+def test_an_all_day_series_is_skipped_as_such() -> None:
+    monthly = event("a@x", "RRULE:FREQ=MONTHLY;COUNT=2", start="DTSTART;VALUE=DATE:20261001")
+    assert skipped(read(calendar(monthly))) == [
+        "k.ics, event 'a@x': an all-day event (no start time)"
+    ]
+
+
+def test_a_series_with_more_times_than_allowed_lists_its_first() -> None:
+    daily = event("a@x", "RRULE:FREQ=DAILY;COUNT=5", start="DTSTART:20261001T100000")
+    limits = replace(LIMITS, max_occurrences=3)
+    result = read(calendar(daily), limits)
+    assert skipped(result) == [
+        "k.ics, event 'a@x': only its first 3 times within the next 180 days are listed "
+        "([catalog] max_occurrences)"
+    ]
+    assert [o.start.day for o in result.activities[0].occurrences] == [1, 2, 3]
+    exactly = read(calendar(daily), replace(LIMITS, max_occurrences=5))
+    assert skipped(exactly) == []
+    assert len(exactly.activities[0].occurrences) == 5
+
+
+# --- times -----------------------------------------------------------------------------
+
+
+def test_an_end_from_a_duration_or_none() -> None:
+    with_duration = only(calendar(event("a@x", "DURATION:PT90M")))
+    assert with_duration.occurrences == (
+        Occurrence(datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 11, 30)),
+    )
+    open_ended = only(calendar(event("a@x")))
+    assert open_ended.occurrences == (Occurrence(datetime(2026, 10, 1, 10), None),)
+    assert messages(read(calendar(event("a@x", "DURATION:PT0S")))) == [
+        "k.ics, event 'a@x', 'DURATION': the duration is not longer than zero"
+    ]
+
+
+def test_a_utc_time_is_shown_in_the_kiosks_zone() -> None:
+    a = only(calendar(event("a@x", "DTEND:20261001T090000Z", start="DTSTART:20261001T070000Z")))
+    assert a.occurrences == (Occurrence(datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 12)),)
+
+
+def test_a_plain_weekly_series_becomes_a_rule_with_its_exceptions() -> None:
+    weekly = event(
+        "a@x",
+        "DTEND:20261001T113000",
+        "RRULE:FREQ=WEEKLY;BYDAY=TH,MO;INTERVAL=2",
+        "EXDATE:20261015T100000",
+        start="DTSTART:20261001T100000",
+    )
+    a = only(calendar(weekly))
+    assert a.weekly == (
+        WeeklyRule(3, time(10), time(11, 30), 2, date(2026, 10, 1)),
+        WeeklyRule(0, time(10), time(11, 30), 2, date(2026, 10, 5)),
+    )
+    assert (a.valid_from, a.valid_until, a.exceptions) == (
+        date(2026, 10, 1),
+        None,
+        (date(2026, 10, 15),),
+    )
+    assert a.occurrences == ()
+
+
+# --- fields ----------------------------------------------------------------------------
+
+
+def test_every_field_as_written() -> None:
+    a = only(
+        calendar(
+            event(
+                "a@x",
+                "DESCRIPTION:Tervetuloa\\nkaikki",
+                "LOCATION:Olohuone , Katu 1, Salo",
+                "URL:https://x.fi/k",
+                "ORGANIZER;CN=Seurakunta:mailto:a@x.fi",
+                "CATEGORIES:ruoka,tuntematon",
+                "CATEGORIES:FOOD,peer-groups",
+            )
+        )
+    )
+    assert a.id == stable_id("k.ics", "a@x")
+    assert a.title == {"fi": "Kerho"}
+    assert a.description == {"fi": "Tervetuloa\nkaikki"}
+    assert (a.place, a.address) == ("Olohuone", "Katu 1, Salo")
+    assert (a.url, a.organiser, a.source) == ("https://x.fi/k", "Seurakunta", "k.ics")
+    assert a.categories == ("meals-food-help", "peer-groups")
+
+
+def test_no_optional_field_leaves_them_empty() -> None:
+    a = only(calendar(event("a@x")))
+    assert (a.description, a.place, a.address, a.url, a.organiser, a.categories) == (
+        {},
+        "",
+        "",
+        "",
+        "",
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "title"),
+    [
+        ("SUMMARY;LANGUAGE=sv:Kaffe", {"sv": "Kaffe"}),
+        ("SUMMARY;LANGUAGE=EN-GB:Coffee", {"en": "Coffee"}),
+        ("SUMMARY;LANGUAGE=de:Kaffee", {"fi": "Kaffee"}),
+        ("SUMMARY:Kahvi", {"fi": "Kahvi"}),
+    ],
+)
+def test_the_title_is_in_the_language_the_calendar_names(
+    summary: str, title: dict[str, str]
+) -> None:
+    data = calendar(["UID:a@x", summary, "DESCRIPTION:d", "DTSTART:20261001T100000"])
+    a = only(data)
+    assert a.title == title
+    assert a.description == {next(iter(title)): "d"}
+
+
+def test_an_event_without_a_title() -> None:
+    assert messages(read(calendar(["UID:a@x", "DTSTART:20261001T100000"]))) == [
+        "k.ics, event 'a@x', 'SUMMARY': no title"
+    ]
+
+
+def test_refused_fields_are_named_and_the_event_left_out() -> None:
+    result = read(
+        calendar(
+            event("a@x", "URL:javascript:alert(1)"),
+            event("b@x", "ORGANIZER;CN==1+1:mailto:a@x.fi"),
+            ["UID:c@x", "SUMMARY:=A1", "DTSTART:20261001T100000"],
+            event("d@x"),
+        )
+    )
+    assert messages(result) == [
+        "k.ics, event 'a@x', 'URL': 'javascript:alert(1)' is not an http(s) address",
+        "k.ics, event 'b@x', 'ORGANIZER': '=1+1' looks like a spreadsheet formula; "
+        "formulas are refused",
+        "k.ics, event 'c@x', 'SUMMARY': '=A1' looks like a spreadsheet formula; "
+        "formulas are refused",
+    ]
+    assert [a.id for a in result.activities] == [stable_id("k.ics", "d@x")]
