@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 import pytest
 
 from kiosk.catalog.importers import Limits, ParseResult, parse
-from kiosk.catalog.importers.common import stable_id
+from kiosk.catalog.importers.common import Problem, stable_id
+from kiosk.catalog.importers.ical import parse_ical
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.settings import Settings
 
@@ -53,10 +54,18 @@ def only(data: bytes, limits: Limits = LIMITS) -> Activity:
 def test_a_calendar_exactly_at_the_size_limit_is_read() -> None:
     data = calendar(event())
     assert messages(read(data, replace(LIMITS, max_bytes=len(data)))) == []
-    assert messages(read(data, replace(LIMITS, max_bytes=1024 * 1024 // 4))) == []
-    assert messages(read(data * 2, replace(LIMITS, max_bytes=len(data)))) == [
-        f"k.ics: the file is larger than {len(data) / 1024 / 1024:g} MB"
-    ]
+    refused = messages(read(data, replace(LIMITS, max_bytes=len(data) - 1)))
+    assert refused[0].startswith("k.ics: the file is larger than")
+
+
+def test_the_parser_refuses_a_file_over_the_limit_on_its_own() -> None:
+    half = replace(LIMITS, max_bytes=512 * 1024)
+    big = calendar(event()) + b" " * (512 * 1024)
+    result = parse_ical(big, file="k", source="k", limits=half, today=TODAY)
+    assert result.problems == [Problem("k", "the file is larger than 0.5 MB")]
+    exactly = calendar(event())
+    at = replace(LIMITS, max_bytes=len(exactly))
+    assert parse_ical(exactly, file="k", source="k", limits=at, today=TODAY).problems == []
 
 
 def test_a_component_that_is_not_a_calendar() -> None:

@@ -4,6 +4,9 @@ refusals and the values taken exactly as written."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -105,11 +108,11 @@ def test_a_short_row_leaves_the_other_columns_empty() -> None:
 
 
 def test_the_same_activity_twice_names_the_first_row() -> None:
-    result = csv("title_fi,place\nA,x\nB,y\nA,x\n")
+    result = csv("title_fi,place\nA,x\nB,y\nA,x\nC,z\n")
     assert messages(result) == [
         f"t.csv, row 4, column 'id': the same activity as row 2 (id {stable_id('t.csv', 'A', 'x')})"
     ]
-    assert [a.title["fi"] for a in result.activities] == ["A", "B"]
+    assert [a.title["fi"] for a in result.activities] == ["A", "B", "C"]
 
 
 def test_a_row_without_a_title() -> None:
@@ -436,3 +439,140 @@ def test_each_parser_refuses_a_file_over_the_limit_on_its_own() -> None:
     exactly = big[: 512 * 1024]
     read = parse_csv(exactly, file="t", source="t", limits=half, today=TODAY)
     assert not any("the file is larger" in p.message for p in read.problems)
+
+
+def rewritten(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook ``data`` with one of its zip parts changed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            body = zin.read(name)
+            zout.writestr(name, change(body) if name == part else body)
+    return out.getvalue()
+
+
+def test_a_workbook_without_sheets_or_with_a_broken_sheet() -> None:
+    data = xlsx([["title_fi"], ["A"]])
+    empty = rewritten(
+        data, "xl/workbook.xml", lambda b: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", b)
+    )
+    assert messages(read_xlsx(empty)) == ["t.xlsx: the workbook has no sheet"]
+    sheet = (
+        b"<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+        b"<sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>title_fi</t></is></c></row>"
+        b"<row r='2'><c r='A2' t='n'><v>abc</v></c></row></sheetData></worksheet>"
+    )
+    broken = rewritten(data, "xl/worksheets/sheet1.xml", lambda b: sheet)
+    assert messages(read_xlsx(broken)) == ["t.xlsx: the sheet cannot be read (ValueError)"]
+
+
+def test_formulas_in_the_header_and_in_titles() -> None:
+    assert messages(read_xlsx(xlsx([["title_fi", "=A1"], ["A"]]))) == [
+        "t.xlsx, row 1, column '#2': the cell holds a formula; type the value instead"
+    ]
+    titles = xlsx([["title_fi", "place"], ["=A1", "x"], ["=A2", "y"]])
+    assert messages(read_xlsx(titles)) == [
+        "t.xlsx, row 2, column 'title_fi': the cell holds a formula; type the value instead",
+        "t.xlsx, row 3, column 'title_fi': the cell holds a formula; type the value instead",
+        "t.xlsx, row 2, column 'title_fi': no title in any language",
+        "t.xlsx, row 3, column 'title_fi': no title in any language",
+    ]
+
+
+def test_the_first_nul_byte_is_the_one_reported() -> None:
+    r = parse(b"title_fi\nA\x00\nB\nC\x00\n", name="t.csv", source="t", limits=LIMITS, today=TODAY)
+    assert messages(r) == ["t.csv, line 2: not a text file (it holds NUL bytes)"]
+
+
+def test_a_workbook_may_unpack_to_thirty_times_the_file_limit_not_more() -> None:
+    limits = replace(LIMITS, max_bytes=10_000)
+
+    def zipped(size: int) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("xl/filler.bin", b"\0" * size)
+        return buf.getvalue()
+
+    assert messages(read_xlsx(zipped(300_001), limits)) == [
+        "t.xlsx: the workbook unpacks to too much data"
+    ]
+    assert messages(read_xlsx(zipped(300_000), limits))[0].startswith("t.xlsx: not an XLSX file")
+
+
+def test_rows_after_a_long_gap_are_still_read() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["title_fi"])
+    ws.append(["A"])
+    ws.cell(row=1003, column=1).value = "B"  # after 1000 empty rows
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert [a.title["fi"] for a in read_xlsx(buf.getvalue()).activities] == ["A", "B"]
+
+
+def test_old_mac_line_ends_and_windows_line_ends_are_read() -> None:
+    for end in ("\r", "\r\n"):
+        result = csv(end.join(["title_fi,place", "A,x", 'B,"y', 'z"', ""]))
+        assert messages(result) == []
+        assert [(a.title["fi"], a.place) for a in result.activities] == [("A", "x"), ("B", "y\nz")]
+
+
+def test_a_header_cell_that_still_starts_with_a_byte_order_mark() -> None:
+    # A file saved twice with a BOM, or a workbook cell that carries one.
+    doubled = parse(
+        b"\xef\xbb\xbf\xef\xbb\xbftitle_fi\nA\n",
+        name="t.csv",
+        source="t",
+        limits=LIMITS,
+        today=TODAY,
+    )
+    assert messages(doubled) == [] and doubled.activities[0].title == {"fi": "A"}
+    cell = read_xlsx(xlsx([["\ufefftitle_fi"], ["A"]]))
+    assert messages(cell) == [] and cell.activities[0].title == {"fi": "A"}
+
+
+def test_every_bad_row_is_reported_and_the_good_ones_after_it_read() -> None:
+    result = csv("title_fi,free,url\nA,ehkä,\nB,x,y,z\nC,,ftp://x.fi\nD,,\nE,x,y,z\n")
+    assert messages(result) == [
+        "t.csv, row 2, column 'free': 'ehkä' is not kyllä/ei",
+        "t.csv, row 3: cells beyond the last column",
+        "t.csv, row 4, column 'url': 'ftp://x.fi' is not an http(s) address",
+        "t.csv, row 6: cells beyond the last column",
+    ]
+    assert [a.title["fi"] for a in result.activities] == ["D"]
+
+
+def sheet_xml(*rows: str) -> bytes:
+    body = "".join(f"<row r='{n}'>{cells}</row>" for n, cells in enumerate(rows, start=1))
+    return (
+        "<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f"<c r='{ref}' t='inlineStr'><is><t>{text}</t></is></c>"
+
+
+def test_a_number_stored_with_a_decimal_point_reads_as_typed() -> None:
+    # Some programs write 12 as 12.0 in the file; a phone number or a year stays whole.
+    sheet = sheet_xml(
+        text_cell("A1", "title_fi") + text_cell("B1", "contact") + text_cell("C1", "address"),
+        text_cell("A2", "A") + "<c r='B2' t='n'><v>12.0</v></c><c r='C2' t='n'><v>2.5</v></c>",
+    )
+    data = rewritten(xlsx([["x"]]), "xl/worksheets/sheet1.xml", lambda b: sheet)
+    result = read_xlsx(data)
+    assert messages(result) == []
+    assert (result.activities[0].contact, result.activities[0].address) == ("12", "2.5")
+
+
+def test_an_empty_first_row_is_a_missing_header() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.cell(row=2, column=1).value = "title_fi"
+    ws.cell(row=3, column=1).value = "A"
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert messages(read_xlsx(buf.getvalue())) == [
+        "t.xlsx: no title column (title_fi, title_sv, title_en)"
+    ]
