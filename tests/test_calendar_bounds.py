@@ -121,6 +121,14 @@ def test_an_until_past_the_years_the_kiosk_accepts_is_named() -> None:
             [START, "DTEND;VALUE=DATE:20260902"],
             "'DTEND': DTSTART and DTEND must both be dates or both be times",
         ),
+        (
+            ["DTSTART:20261001T100000", "DTEND:20261001T073000Z"],
+            "'DTEND': DTSTART and DTEND must both have a time zone or both have none",
+        ),
+        (
+            [START, "DTEND:20260901T110000"],
+            "'DTEND': DTSTART and DTEND must both have a time zone or both have none",
+        ),
         ([START, "DURATION:PT0S"], "'DURATION': the duration is not longer than zero"),
         (
             # In UTC, an hour backwards: refused whatever the zone the kiosk's clock is in.

@@ -294,3 +294,117 @@ def test_refused_fields_are_named_and_the_event_left_out() -> None:
         "formulas are refused",
     ]
     assert [a.id for a in result.activities] == [stable_id("k.ics", "d@x")]
+
+
+# --- more edges ------------------------------------------------------------------------
+
+
+def test_an_organiser_without_a_name_and_a_single_categories_line() -> None:
+    a = only(calendar(event("a@x", "ORGANIZER:mailto:a@x.fi", "CATEGORIES:ruoka")))
+    assert (a.organiser, a.categories) == ("", ("meals-food-help",))
+
+
+def test_a_refused_url_is_named_once() -> None:
+    assert messages(read(calendar(event("a@x", "URL:=HYPERLINK(1)")))) == [
+        "k.ics, event 'a@x', 'URL': '=HYPERLINK(1)' looks like a spreadsheet formula; "
+        "formulas are refused"
+    ]
+
+
+def test_an_event_without_dates_of_its_own_range_has_no_validity() -> None:
+    a = only(calendar(event("a@x")))
+    assert (a.valid_from, a.valid_until, a.exceptions, a.weekly) == (None, None, (), ())
+
+
+def test_every_event_without_uid_is_reported_and_the_rest_checked() -> None:
+    data = calendar(
+        ["SUMMARY:x", "DTSTART:20261001T100000"],
+        ["SUMMARY:y", "DTSTART:20261001T100000"],
+        ["UID:b@x", "SUMMARY:z"],
+    )
+    assert messages(read(data)) == [
+        "k.ics, 'UID': an event without UID",
+        "k.ics, 'UID': an event without UID",
+        "k.ics, event 'b@x', 'DTSTART': no start",
+    ]
+
+
+def test_long_uids_are_shortened_wherever_an_event_is_named() -> None:
+    uid = "y" * 50
+    short = f"{'y' * 39}…"
+    cancelled = read(calendar(event(uid, "STATUS:CANCELLED")))
+    assert skipped(cancelled) == [f"k.ics, event '{short}': cancelled"]
+    backwards = read(calendar(event(uid, "DTEND:20261001T090000")))
+    assert messages(backwards) == [
+        f"k.ics, event '{short}', 'DTEND': the end 2026-10-01 09:00 is not after the start "
+        "2026-10-01 10:00"
+    ]
+    series = event(uid, "RRULE:FREQ=MONTHLY;COUNT=3")
+    moved = [f"UID:{uid}", "RECURRENCE-ID:20261101T100000", "DTSTART:20261102T100000"]
+    moved.append("DTEND:20261102T090000")
+    assert messages(read(calendar(series, moved))) == [
+        f"k.ics, event '{short}', 'DTEND': the end 2026-11-02 09:00 is not after the start "
+        "2026-11-02 10:00"
+    ]
+
+
+def test_a_one_off_event_moved_by_an_override_takes_the_new_time() -> None:
+    moved = ["UID:a@x", "RECURRENCE-ID:20261001T100000", "DTSTART:20261003T120000"]
+    a = only(calendar(event("a@x"), moved))
+    assert [o.start for o in a.occurrences] == [datetime(2026, 10, 3, 12)]
+
+
+def test_the_horizon_starts_at_midnight_in_the_kiosks_zone() -> None:
+    # 21:30 UTC on 31 August is half past midnight on 1 September in Helsinki.
+    ends_after = event("a@x", "DTEND:20260831T213000Z", start="DTSTART:20260831T200000Z")
+    (a,) = read(calendar(ends_after)).activities
+    assert a.occurrences == (Occurrence(datetime(2026, 8, 31, 23), datetime(2026, 9, 1, 0, 30)),)
+
+
+def test_a_series_in_a_zone_the_file_defines() -> None:
+    zone = [
+        "BEGIN:VTIMEZONE",
+        "TZID:Kerhon aika",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0000",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    series = event(
+        "a@x", "RRULE:FREQ=MONTHLY;COUNT=2", start="DTSTART;TZID=Kerhon aika:20261001T100000"
+    )
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", *zone, "BEGIN:VEVENT", *series, "END:VEVENT"]
+    data = ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+    a = only(data)
+    # 10:00 at +00:00 is 13:00 in Helsinki in October (summer time), 12:00 in November.
+    assert [o.start for o in a.occurrences] == [
+        datetime(2026, 10, 1, 13),
+        datetime(2026, 11, 1, 12),
+    ]
+
+
+def test_text_that_is_not_a_calendar_quotes_the_parser() -> None:
+    (message,) = messages(read(b"hello"))
+    assert message.startswith("k.ics: not an iCalendar file: Content line could not be parsed")
+
+
+def test_a_moved_instance_may_not_mix_a_floating_start_with_an_end_in_utc() -> None:
+    # RFC 5545 forbids it; read anyway, the series showed 10.30-12.00 for 10.00-10.30.
+    series = event("a@x", "RRULE:FREQ=MONTHLY;COUNT=2")
+    moved = ["UID:a@x", "RECURRENCE-ID:20261101T100000", "DTSTART:20261102T100000"]
+    moved.append("DTEND:20261102T083000Z")
+    assert messages(read(calendar(series, moved))) == [
+        "k.ics, event 'a@x', 'DTEND': DTSTART and DTEND must both have a time zone or both "
+        "have none"
+    ]
+    moved[-1] = "DTEND:20261102T103000"
+    a = only(calendar(series, moved))
+    assert a.occurrences[-1] == Occurrence(datetime(2026, 11, 2, 10), datetime(2026, 11, 2, 10, 30))
+
+
+def test_a_rule_the_recurrence_library_cannot_expand() -> None:
+    odd = event("a@x", "RRULE:FREQ=MONTHLY;BYSETPOS=400;COUNT=2", start="DTSTART:20261001T100000Z")
+    (message,) = messages(read(calendar(odd)))
+    assert message.startswith("k.ics: the recurrences cannot be read: bysetpos must be between")

@@ -387,3 +387,73 @@ def test_a_keyword_id_mapped_in_the_settings() -> None:
     kw = [{"@id": f"{API}/keyword/yso:p965/"}, {"id": "yso:p1", "name": "ruoka"}]
     result = read(ev(1, keywords=kw), limits=limits)
     assert result.activities[0].categories == ("exercise-nature",)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"name": {"fi": "Kirjasto"}},
+        {"street_address": {"fi": "Katu 1"}},
+        {"address_locality": {"fi": "Turku"}},
+    ],
+)
+def test_a_place_with_a_name_or_an_address_is_embedded_not_a_reference(
+    given: dict[str, Any],
+) -> None:
+    location = {"@id": f"{API}/place/tprek:1/", **given}
+    result = read(ev(1, location=location))
+    assert place_refs([{"data": [ev(1, location=location)]}]) == []
+    assert result.warnings == []
+    a = result.activities[0]
+    assert (a.place, a.address) in {("Kirjasto", ""), ("", "Katu 1"), ("", "Turku")}
+
+
+def test_a_keyword_given_by_its_id_alone() -> None:
+    a = only(ev(1, keywords=[{"id": "digital-help"}, {"id": "work-study", "name": None}]))
+    assert a.categories == ("digital-help", "work-study")
+
+
+def test_a_refused_address_is_named_once() -> None:
+    assert messages(read(ev(1, info_url={"fi": "=HYPERLINK(1)"}))) == [
+        "f.json, event 'helsinki:1', 'info_url': '=HYPERLINK(1)' looks like a spreadsheet "
+        "formula; formulas are refused"
+    ]
+
+
+def test_a_time_that_is_not_text_is_no_time() -> None:
+    assert messages(read(ev(1, start_time=20261001))) == [
+        "f.json, event 'helsinki:1', 'start_time': no start_time"
+    ]
+    assert only(ev(1, end_time=5)).occurrences[0].end is None
+
+
+def test_events_after_a_series_part_a_dateless_series_and_a_repeated_id_are_read() -> None:
+    events = [
+        *series(kid(1, 1)),
+        ev(2),
+        ev("t", super_event_type="recurring"),
+        ev(3),
+        ev(3, **{"@id": "other"}),
+        ev(4),
+    ]
+    result = read(*events)
+    assert messages(result) == ["f.json, event 'helsinki:3', 'id': the same id twice"]
+    assert [a.id for a in result.activities] == [
+        "helsinki:s",
+        "helsinki:2",
+        "helsinki:3",
+        "helsinki:4",
+    ]
+
+
+def test_a_bad_date_of_a_series_is_named_by_the_series() -> None:
+    result = read(*series(kid(1, 1), {**kid(2, 8), "start_time": "ensi viikolla"}))
+    assert messages(result) == [
+        "f.json, event 'helsinki:s', 'start_time': 'ensi viikolla' is not a time"
+    ]
+
+
+def test_a_long_event_id_is_shortened_in_messages() -> None:
+    long_id = "helsinki:" + "a" * 50
+    result = read(ev(1, id=long_id, start_time=None))
+    assert messages(result) == [f"f.json, event '{long_id[:39]}…', 'start_time': no start_time"]

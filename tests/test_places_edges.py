@@ -128,3 +128,35 @@ def test_lookups_stop_at_the_setting_and_say_how_many_were_left() -> None:
     ]
     exactly = replace(LIMITS, max_place_lookups=5)
     assert fetch_places(refs, FEED, exactly, 20.0, Server(), clock=still())[1] == []
+
+
+def test_every_place_left_for_want_of_time_is_counted() -> None:
+    moments = iter([0.0, 30.0, 30.0, 31.0])
+    limits = replace(LIMITS, place_lookup_seconds=30)
+    places, warnings = fetch_places(
+        [ref(1), ref(2), ref(3)], FEED, limits, 20.0, Server(), clock=lambda: next(moments)
+    )
+    assert places == {}
+    assert [(w.file, w.message) for w in warnings] == [
+        (
+            FEED,
+            "3 of 3 places named by reference could not be looked up (first: places not "
+            f"looked up: 3, 30 s ([catalog] place_lookup_seconds) ran out); {INCLUDE_LOCATION}",
+        )
+    ]
+
+
+def test_a_long_address_is_shortened_in_the_warnings() -> None:
+    long_ref = f"https://api.example/linkedevents/v1/place/{'x' * 120}/"
+    shown = long_ref[:119] + "…"
+    server = Server({long_ref: OSError("refused")})
+    _, warnings = fetch_places([long_ref], FEED, LIMITS, 20.0, server, clock=still())
+    assert warnings[0].message.startswith(
+        f"1 of 1 places named by reference could not be looked up (first: {shown}: OSError"
+    )
+    server = Server({long_ref: {"detail": "x"}})
+    _, warnings = fetch_places([long_ref], FEED, LIMITS, 20.0, server, clock=still())
+    assert f"(first: {shown}: not a Linked Events place)" in warnings[0].message
+    far = long_ref.replace("api.example", "other.example")
+    _, warnings = fetch_places([far], FEED, LIMITS, 20.0, Server(), clock=still())
+    assert f"(first: {far[:119]}…);" in warnings[0].message

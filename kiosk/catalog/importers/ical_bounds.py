@@ -120,6 +120,10 @@ def _check_end(ev: Any, tz: ZoneInfo) -> None:
         end = ev.decoded("DTEND")
         if isinstance(start, datetime) != isinstance(end, datetime):
             raise FieldError("DTSTART and DTEND must both be dates or both be times")
+        # RFC 5545 forbids mixing them; the recurrence library would read the floating
+        # time as UTC and show a moved instance at another time than written.
+        if isinstance(start, datetime) and (start.tzinfo is None) != (end.tzinfo is None):
+            raise FieldError("DTSTART and DTEND must both have a time zone or both have none")
         if naive(end, tz) <= naive(start, tz):
             raise FieldError(f"the end {_shown(end)} is not after the start {_shown(start)}")
     elif ev.get("DURATION") is not None:
