@@ -192,3 +192,16 @@ def test_dates_on_several_lines_and_as_periods_are_read() -> None:
         (datetime(2026, 9, 1, 10), datetime(2026, 9, 1, 11)),
         (datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 12)),
     ]
+
+
+def test_an_event_across_the_end_of_summer_time_is_taken_by_its_moments() -> None:
+    # 00:50Z-01:10Z on 25 October is twenty minutes, though a Helsinki clock reads
+    # 03:50-03:10; 00:30Z-01:30Z reads 03:30-03:30. Shown by their start alone.
+    night = ["DTSTART:20261025T005000Z", "DTEND:20261025T011000Z"]
+    hour = ["DTSTART:20261025T003000Z", "DTEND:20261025T013000Z"]
+    result = read(ics(night, hour))
+    assert messages(result) == []
+    assert [[(o.start, o.end) for o in a.occurrences] for a in result.activities] == [
+        [(datetime(2026, 10, 25, 3, 50), None)],
+        [(datetime(2026, 10, 25, 3, 30), None)],
+    ]
