@@ -401,7 +401,8 @@ def test_a_place_with_a_name_or_an_address_is_embedded_not_a_reference(
     given: dict[str, Any],
 ) -> None:
     location = {"@id": f"{API}/place/tprek:1/", **given}
-    result = read(ev(1, location=location))
+    other = {location["@id"]: {"name": {"fi": "Muu paikka"}}}
+    result = read(ev(1, location=location), places=other)
     assert place_refs([{"data": [ev(1, location=location)]}]) == []
     assert result.warnings == []
     a = result.activities[0]

@@ -47,6 +47,15 @@ def test_a_small_part_beside_known_ones_is_pinned_down() -> None:
     assert bounds(relations, {"t": (8, 8), "a": (1, 4), "b": (2, 2), "c": (3, 3)})["a"] == (3, 3)
 
 
+def test_a_lower_bound_of_a_total_is_carried_to_its_one_open_part() -> None:
+    relations = [("t", ("a", "b"))]
+    assert bounds(relations, {"t": (12, INF), "a": (3, 3), "b": (5, INF)}) == {
+        "t": (12, INF),
+        "a": (3, 3),
+        "b": (9, INF),
+    }
+
+
 def test_two_withheld_cells_stay_open_upwards() -> None:
     relations = [("t", ("a", "b"))]
     assert bounds(relations, {"t": (5, INF), "a": (5, INF), "b": (3, 3)}) == {
