@@ -16,9 +16,25 @@ from hub.publication import (
     publish_bands,
 )
 
+Relations = list[tuple[str, tuple[str, ...]]]
 
-def marks(values: dict[str, int], relations: list[tuple[str, tuple[str, ...]]]) -> dict[str, str]:
+
+def marks(values: dict[str, int], relations: Relations) -> dict[str, str]:
+    """The cells not shown as they are."""
     return {k: f.mark for k, f in protect_counts(values, relations).items() if f.mark != SHOWN}
+
+
+def tree(regions: list[list[int]]) -> tuple[dict[str, int], Relations]:
+    """Kiosks' counts per region: kiosks r0k0..., regions r0..., the fleet."""
+    values: dict[str, int] = {"fleet": 0}
+    relations: Relations = [("fleet", tuple(f"r{i}" for i in range(len(regions))))]
+    for i, kiosks in enumerate(regions):
+        names = tuple(f"r{i}k{j}" for j in range(len(kiosks)))
+        values.update(zip(names, kiosks, strict=True))
+        values[f"r{i}"] = sum(kiosks)
+        values["fleet"] += sum(kiosks)
+        relations.append((f"r{i}", names))
+    return values, relations
 
 
 # --- what an attacker can work out ---------------------------------------------------------
@@ -102,17 +118,7 @@ def test_the_smallest_neighbour_that_protects_is_withheld_not_merely_the_smalles
 
 
 def test_each_region_is_settled_before_the_fleet() -> None:
-    regions = [[20, 10, 20], [1, 0], [2], [2, 20]]
-    values: dict[str, int] = {"fleet": 0}
-    relations: list[tuple[str, tuple[str, ...]]] = [
-        ("fleet", tuple(f"r{i}" for i in range(len(regions))))
-    ]
-    for i, kiosks in enumerate(regions):
-        names = tuple(f"r{i}k{j}" for j in range(len(kiosks)))
-        values.update(zip(names, kiosks, strict=True))
-        values[f"r{i}"] = sum(kiosks)
-        values["fleet"] += sum(kiosks)
-        relations.append((f"r{i}", names))
+    values, relations = tree([[20, 10, 20], [1, 0], [2], [2, 20]])
     # Withholding inside the fourth region suffices: the fleet's total stays published.
     assert marks(values, relations) == {
         "r1k0": SMALL,
@@ -121,6 +127,30 @@ def test_each_region_is_settled_before_the_fleet() -> None:
         "r2": SMALL,
         "r3k0": SMALL,
         "r3k1": HIDDEN,
+        "r3": HIDDEN,
+    }
+
+
+def test_when_no_one_cell_protects_the_largest_nearest_is_withheld_and_the_search_goes_on() -> None:
+    values, relations = tree([[5, 1, 7], [9]])
+    assert marks(values, relations) == {
+        "r0k1": SMALL,
+        "r0k0": HIDDEN,
+        "r0k2": HIDDEN,
+        "r0": HIDDEN,
+        "fleet": HIDDEN,
+    }
+
+
+def test_zeros_are_never_withheld_even_beside_many_small_counts() -> None:
+    values, relations = tree([[0, 2, 0, 2], [1, 0, 4, 9], [0], [9]])
+    assert marks(values, relations) == {
+        "r0k1": SMALL,
+        "r0k3": SMALL,
+        "r0": SMALL,
+        "r1k0": SMALL,
+        "r1k2": SMALL,
+        "r1": HIDDEN,
         "r3": HIDDEN,
     }
 
@@ -149,3 +179,8 @@ def test_the_region_with_fewer_tests_is_withheld_whatever_its_name() -> None:
     rows = {"Kylä": small, "Z-alue": fewer, "A-alue": more, "M-alue": more}
     fleet_ok, shown = publish_bands(small + fewer + more + more, rows)
     assert fleet_ok and shown == {"A-alue", "M-alue"}
+
+
+def test_two_small_counts_under_a_total_of_five_need_nothing_withheld() -> None:
+    # 5 = s + t with both "< 5": s and t are each 1 to 4, which the marks say already.
+    assert marks({"r": 5, "s": 2, "t": 3}, [("r", ("s", "t"))]) == {"s": SMALL, "t": SMALL}
