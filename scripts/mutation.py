@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -173,6 +174,7 @@ def run_module(
             run = subprocess.run(
                 [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
                 cwd=workdir,
+                env={**os.environ, "KIOSK_HYPOTHESIS_PROFILE": "mutation"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 check=False,

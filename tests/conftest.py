@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +15,22 @@ from hypothesis import settings as hypothesis_settings
 from kiosk.app import create_app
 from kiosk.context import Services
 from kiosk.settings import Settings
+from tests.profiles import MUTATION, MUTATION_EXAMPLES, PROFILE_VARIABLE
 
 # Property tests assert behaviour, never timings: no per-example deadline, and no
 # health check that fails a test because a loaded machine generated data slowly.
 hypothesis_settings.register_profile(
     "kiosk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-hypothesis_settings.load_profile("kiosk")
+# scripts/mutation.py runs the tests once per mutant: fewer examples there (see
+# tests/profiles.py), the same tests.
+hypothesis_settings.register_profile(
+    MUTATION,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    max_examples=MUTATION_EXAMPLES,
+)
+hypothesis_settings.load_profile(os.environ.get(PROFILE_VARIABLE) or "kiosk")
 
 
 @pytest.fixture

@@ -121,6 +121,14 @@ def test_an_until_past_the_years_the_kiosk_accepts_is_named() -> None:
             [START, "DTEND;VALUE=DATE:20260902"],
             "'DTEND': DTSTART and DTEND must both be dates or both be times",
         ),
+        (
+            ["DTSTART:20261001T100000", "DTEND:20261001T073000Z"],
+            "'DTEND': DTSTART and DTEND must both have a time zone or both have none",
+        ),
+        (
+            [START, "DTEND:20260901T110000"],
+            "'DTEND': DTSTART and DTEND must both have a time zone or both have none",
+        ),
         ([START, "DURATION:PT0S"], "'DURATION': the duration is not longer than zero"),
         (
             # In UTC, an hour backwards: refused whatever the zone the kiosk's clock is in.
@@ -183,4 +191,17 @@ def test_dates_on_several_lines_and_as_periods_are_read() -> None:
     assert [(o.start, o.end) for o in result.activities[0].occurrences] == [
         (datetime(2026, 9, 1, 10), datetime(2026, 9, 1, 11)),
         (datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 12)),
+    ]
+
+
+def test_an_event_across_the_end_of_summer_time_is_taken_by_its_moments() -> None:
+    # 00:50Z-01:10Z on 25 October is twenty minutes, though a Helsinki clock reads
+    # 03:50-03:10; 00:30Z-01:30Z reads 03:30-03:30. Shown by their start alone.
+    night = ["DTSTART:20261025T005000Z", "DTEND:20261025T011000Z"]
+    hour = ["DTSTART:20261025T003000Z", "DTEND:20261025T013000Z"]
+    result = read(ics(night, hour))
+    assert messages(result) == []
+    assert [[(o.start, o.end) for o in a.occurrences] for a in result.activities] == [
+        [(datetime(2026, 10, 25, 3, 50), None)],
+        [(datetime(2026, 10, 25, 3, 30), None)],
     ]

@@ -21,6 +21,7 @@ from hub.publication import (
     publish_bands,
 )
 from tests.hub_support import feasible
+from tests.profiles import examples
 
 Tree = tuple[dict[Any, int], list[tuple[Any, tuple[Any, ...]]]]
 
@@ -71,7 +72,7 @@ def test_a_table_without_small_counts_is_published_whole() -> None:
     assert all(mark == SHOWN for mark, _ in published(values, relations).values())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.lists(st.integers(0, 9), min_size=1, max_size=3),
@@ -127,7 +128,7 @@ def rows() -> st.SearchStrategy[BandRow]:
     return st.builds(lambda k, b: BandRow(k, sum(b), b), st.integers(1, 4), bands)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.sampled_from("ABCDE"), rows(), min_size=1))
 def test_every_published_band_row_and_every_difference_passes(regions: dict[str, BandRow]) -> None:
     fleet = BandRow(0, 0, (0, 0, 0, 0))

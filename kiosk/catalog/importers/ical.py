@@ -112,10 +112,10 @@ def parse_ical(data: bytes, *, file: str, source: str, limits: Limits, today: da
         result.problems.append(Problem(file, f"more than {limits.max_rows} events"))
         return result
     for uid, ev in masters.items():
-        check_event(ev, f"event '{shorten(uid, 40)}'", file, tz, today, result.problems)
+        check_event(ev, f"event '{shorten(uid, 40)}'", file, today, result.problems)
     for uid, instances in moved.items():
         for ev in instances:
-            check_event(ev, f"event '{shorten(uid, 40)}'", file, tz, today, result.problems)
+            check_event(ev, f"event '{shorten(uid, 40)}'", file, today, result.problems)
     if result.problems:
         return result
     start = datetime.combine(today, datetime.min.time())

@@ -35,9 +35,7 @@ SEVERAL_A_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 SLACK = timedelta(days=1)
 
 
-def check_event(
-    ev: Any, item: str, file: str, tz: ZoneInfo, today: date, problems: list[Problem]
-) -> None:
+def check_event(ev: Any, item: str, file: str, today: date, problems: list[Problem]) -> None:
     """Add a problem for each thing wrong with one event's times and rule."""
     checks: list[tuple[str, Callable[[], None]]] = [
         *((name, _time_check(ev, name, today)) for name in ("DTSTART", "DTEND", "RECURRENCE-ID")),
@@ -49,7 +47,7 @@ def check_event(
         _run(check, name, item, file, problems)
     if len(problems) == before:  # times that cannot be read cannot be compared
         name = "DURATION" if ev.get("DTEND") is None and ev.get("DURATION") else "DTEND"
-        _run(lambda: _check_end(ev, tz), name, item, file, problems)
+        _run(lambda: _check_end(ev), name, item, file, problems)
 
 
 def _run(
@@ -114,13 +112,19 @@ def _check_rule(rule: Any, today: date) -> None:
         check_year(until, today, earliest=EARLIEST_YEAR)
 
 
-def _check_end(ev: Any, tz: ZoneInfo) -> None:
+def _check_end(ev: Any) -> None:
     start = ev.decoded("DTSTART")
     if ev.get("DTEND") is not None:
         end = ev.decoded("DTEND")
         if isinstance(start, datetime) != isinstance(end, datetime):
             raise FieldError("DTSTART and DTEND must both be dates or both be times")
-        if naive(end, tz) <= naive(start, tz):
+        # RFC 5545 forbids mixing them; the recurrence library would read the floating
+        # time as UTC and show a moved instance at another time than written.
+        if isinstance(start, datetime) and (start.tzinfo is None) != (end.tzinfo is None):
+            raise FieldError("DTSTART and DTEND must both have a time zone or both have none")
+        # Moments, not wall-clock times: 00:50Z-01:10Z on the night summer time ends
+        # reads 03:50-03:10 in Helsinki and is twenty minutes long all the same.
+        if end <= start:
             raise FieldError(f"the end {_shown(end)} is not after the start {_shown(start)}")
     elif ev.get("DURATION") is not None:
         duration = ev.decoded("DURATION")

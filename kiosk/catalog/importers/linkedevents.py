@@ -198,7 +198,7 @@ def _when(value: Any, tz: ZoneInfo, today: date) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value)  # reads a trailing Z since Python 3.11
     except ValueError:
         raise ValueError(f"'{shorten(value)}' is not a time") from None
     check_year(dt, today, earliest=EARLIEST_YEAR)
