@@ -92,6 +92,9 @@ def test_a_one_off_of_several_days_is_on_now_until_its_end() -> None:
         listed = listing([exhibition], Filters(when=when), NOW)
         assert [x.next for x in listed] == [camp], when
     assert listing([exhibition], Filters(), datetime(2026, 11, 27, 9)) == []
+    last_day = datetime(2026, 11, 26, 12)  # its last day, before it ends
+    assert next_occurrences(exhibition, last_day, 3) == [camp]
+    assert [x.next for x in listing([exhibition], Filters(when="now"), last_day)] == [camp]
 
 
 def test_a_list_shows_last_nights_one_still_running_past_midnight() -> None:
