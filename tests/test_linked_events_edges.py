@@ -146,6 +146,9 @@ def test_times_in_the_kiosks_zone_and_without_a_zone_as_written() -> None:
     assert a.occurrences == (Occurrence(datetime(2026, 10, 1, 10), datetime(2026, 10, 1, 10, 30)),)
     naive = only(ev(1, start_time="2026-10-01T07:00:00", end_time=None))
     assert naive.occurrences == (Occurrence(datetime(2026, 10, 1, 7), None),)
+    # RFC 3339 allows the letters in lower case.
+    lower = only(ev(1, start_time="2026-10-01t07:00:00z", end_time=None))
+    assert lower.occurrences == (Occurrence(datetime(2026, 10, 1, 10), None),)
 
 
 def test_time_refusals_name_the_field() -> None:

@@ -198,7 +198,8 @@ def _when(value: Any, tz: ZoneInfo, today: date) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        dt = datetime.fromisoformat(value)  # reads a trailing Z since Python 3.11
+        # RFC 3339 allows a lower-case z (and t); Python reads only the capital Z.
+        dt = datetime.fromisoformat(value.upper())
     except ValueError:
         raise ValueError(f"'{shorten(value)}' is not a time") from None
     check_year(dt, today, earliest=EARLIEST_YEAR)
