@@ -154,11 +154,11 @@ def tap_latency(taps: int = 50) -> tuple[list[float], list[float]]:
             for i in range(taps + 1):
                 emu.first_byte_at = None
                 emu.slip_started_at = None
-                count = len(emu.slips)
+                count = emu.slip_count
                 t0 = time.monotonic()
                 job = client.post(f"/activities/{ids[i % len(ids)]}/print").get_json()["job"]
                 deadline = t0 + 5
-                while len(emu.slips) <= count and time.monotonic() < deadline:
+                while emu.slip_count <= count and time.monotonic() < deadline:
                     time.sleep(0.001)
                 state = q.job(job)
                 if state is None or state.state == "failed" or emu.first_byte_at is None:

@@ -62,7 +62,7 @@ GPIO: dict[str, str | int | bool] = {
     "enabled": True,
     "pin_factory": "mock",
     "staff_button_pin": 17,
-    "speech_button_pin": 27,
+    "speech_button_pin": 24,
 }
 # What one idle reset stands for on a kiosk with the default settings (90 + 20 s).
 REAL_IDLE_SECONDS = 110

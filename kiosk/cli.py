@@ -79,15 +79,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     watchdog.start()
 
     def _stop(_signum: int, _frame: object) -> None:
-        # systemd stops the kiosk with SIGTERM: stop as on Ctrl+C, so the score windows
-        # in memory are kept and the WAL is emptied (Services.close). The page's stream
-        # ends first: waitress waits for its threads before it lets go.
+        # systemd stops the kiosk with SIGTERM, a person with Ctrl+C: both keep the score
+        # windows in memory and empty the WAL (Services.close). The page's stream ends
+        # first: waitress waits up to 5 s for a thread that is still answering.
         devices = svc.extra.get("devices")
         if devices is not None:
             devices.signals.close()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         server.run()
     except KeyboardInterrupt:

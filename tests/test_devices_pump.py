@@ -176,7 +176,7 @@ def test_screen_signals_once_each_latest_of_wake_and_sleep() -> None:
 
 
 def test_key_presses_are_kept_each_and_in_order() -> None:
-    signals = ScreenSignals()
+    signals = ScreenSignals(clock=lambda: 100.0)
     for name in ("key_down", "wake", "key_down", "key_select", "wake"):
         signals.post(name)
     assert signals.pop_for_page() == ["key_down", "wake", "key_down", "key_select"]
@@ -190,6 +190,15 @@ def test_a_key_press_the_page_did_not_take_in_time_is_dropped() -> None:
     now[0] += KEY_FRESH_SECONDS + 1  # a staff screen was shown meanwhile
     signals.post("key_down")
     assert signals.pop_for_page() == ["open_staff_pad", "key_down"]
+
+
+def test_presses_nobody_takes_do_not_pile_up() -> None:
+    now = [100.0]
+    signals = ScreenSignals(clock=lambda: now[0])
+    for _ in range(1000):  # a chattering contact while no page listens
+        signals.post("key_down")
+        now[0] += 1.0
+    assert len(signals._pending) <= KEY_FRESH_SECONDS + 1
 
 
 def test_the_newest_stream_takes_the_signals() -> None:

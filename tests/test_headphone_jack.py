@@ -324,7 +324,7 @@ def jack_app(tmp_path: Path) -> Iterator[Flask]:
     app.extensions["kiosk"].close()
 
 
-def test_plugging_headphones_into_the_kiosk_starts_speech_and_unplugging_stops_it(
+def test_plugging_headphones_into_the_kiosk_starts_speech_and_unplugging_silences_it(
     jack_app: Flask,
 ) -> None:
     svc = jack_app.extensions["kiosk"]

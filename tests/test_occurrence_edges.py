@@ -97,6 +97,19 @@ def test_a_one_off_of_several_days_is_on_now_until_its_end() -> None:
     assert [x.next for x in listing([exhibition], Filters(when="now"), last_day)] == [camp]
 
 
+def test_an_evening_until_midnight_is_gone_the_next_day() -> None:
+    # Feeds often end an evening at the next day's 00:00.
+    evening = activity(
+        occurrences=(Occurrence(datetime(2026, 11, 23, 18), datetime(2026, 11, 24)),)
+    )
+    next_day = datetime(2026, 11, 24, 15)
+    assert listing([evening], Filters(), next_day) == []
+    assert next_occurrences(evening, next_day, 3) == []
+    assert [x.next for x in listing([evening], Filters(when="today"), NOW)] == [
+        evening.occurrences[0]
+    ]
+
+
 def test_a_list_shows_last_nights_one_still_running_past_midnight() -> None:
     night = activity(weekly=(WeeklyRule(weekday=0, start=time(22), end=time(2)),))
     tuesday_night = datetime(2026, 11, 24, 1, 0)  # Monday's 22:00-02:00 is on

@@ -52,13 +52,21 @@ def occurrences_between(activity: Activity, first: date, last: date) -> list[Occ
     return sorted(found, key=lambda o: o.start)
 
 
+def last_day(o: Occurrence) -> date:
+    """The last date an occurrence takes up: one ending at midnight takes none of the
+    day it ends on (an evening until 24.00 is over when that day begins)."""
+    if o.end is None or o.end <= o.start:
+        return o.start.date()
+    return (o.end - timedelta(microseconds=1)).date()
+
+
 def still_running_since(activity: Activity, day: date) -> date:
     """The first date whose occurrences may still be running on ``day``.
 
     The day before, for one past midnight; or the start of a one-off lasting several
-    days (a camp, an exhibition) that ends on ``day`` or later.
+    days (a camp, an exhibition) that runs into ``day`` or later.
     """
-    starts = [o.start.date() for o in activity.occurrences if o.end and o.end.date() >= day]
+    starts = [o.start.date() for o in activity.occurrences if last_day(o) >= day]
     return min([day - timedelta(days=1), *starts])
 
 

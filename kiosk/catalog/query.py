@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk.catalog.model import CATEGORIES, Activity, Occurrence
-from kiosk.catalog.occurrences import occurrences_between, still_running_since, week_range
+from kiosk.catalog.occurrences import (
+    last_day,
+    occurrences_between,
+    still_running_since,
+    week_range,
+)
 from kiosk.catalog.wording import SOON
 
 # '' any day; 'now' on now or starting within SOON; 'today'; 'week' the next 7 days.
@@ -32,7 +37,7 @@ def agenda(activities: list[Activity], today: date) -> Agenda:
         a.id: [
             o
             for o in occurrences_between(a, still_running_since(a, today), last)
-            if (o.end or o.start).date() >= today
+            if last_day(o) >= today
         ]
         for a in activities
     }
@@ -112,7 +117,7 @@ def is_current(activity: Activity, today: date) -> bool:
     if not activity.weekly:
         if activity.status == "postponed" and not activity.occurrences:
             return True  # listed with its label, without a time, until valid_until
-        return any((o.end or o.start).date() >= today for o in activity.occurrences)
+        return any(last_day(o) >= today for o in activity.occurrences)
     return True
 
 

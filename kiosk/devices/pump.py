@@ -104,6 +104,14 @@ class ScreenSignals:
         if name not in PAGE_SIGNALS:
             raise ValueError(f"unknown screen signal {name!r}")
         with self._changed:
+            # Presses nobody took in time go now, so that a chattering contact while no
+            # page listens (a staff screen, the browser restarting) cannot pile them up.
+            now = self._clock()
+            self._pending = [
+                (pending, posted)
+                for pending, posted in self._pending
+                if pending not in KEY_SIGNALS or now - posted <= KEY_FRESH_SECONDS
+            ]
             names = [pending for pending, _ in self._pending]
             if name not in KEY_SIGNALS:
                 # The page only needs the latest of wake and sleep.
@@ -112,7 +120,7 @@ class ScreenSignals:
                     del self._pending[names.index(opposite)]
                 if name in names:
                     return
-            self._pending.append((name, self._clock()))
+            self._pending.append((name, now))
             self._changed.notify_all()
 
     def pop_for_page(self) -> list[str]:

@@ -462,9 +462,10 @@ class SpeechSection:
     )
     headphone_card: str = setting(
         "",
-        "ALSA card (index or id, e.g. 1 or Device; cat /proc/asound/cards lists them) whose "
-        "headphone jack is watched: plugging headphones in starts speech, unplugging stops it. "
-        "Only cards that report a plug can (many USB sound cards and PC boards; not a "
+        "ALSA card (an id such as Device, which stays the same when USB cards are found in "
+        "another order, or an index; cat /proc/asound/cards lists them) whose headphone jack "
+        "is watched: plugging headphones in starts speech, unplugging silences what is being "
+        "said. Only cards that report a plug can (many USB sound cards and PC boards; not a "
         "Raspberry Pi's own jack). Empty: not watched. A plug does not make the output private.",
     )
     headphone_control: str = setting(

@@ -33,14 +33,26 @@
     }, 2000);
   }
   if (!window.EventSource) { poll(); return; }
-  var source = new EventSource(url);
-  source.addEventListener("message", function (e) { deliver(e.data); });
-  // Another page of this kiosk listens now (the kiosk shows one): this one stops.
-  source.addEventListener("superseded", function () { source.close(); });
-  source.addEventListener("error", function () {
-    // After a stream that ended, or a kiosk restarting, the browser comes back by
-    // itself; a stream refused for good (not an event stream) leaves asking.
-    if (source.readyState === EventSource.CLOSED) { poll(); }
-  });
-  window.addEventListener("pagehide", function () { source.close(); });
+  var source;
+  var leaving = false;
+  function listen() {
+    source = new EventSource(url);
+    source.addEventListener("message", function (e) { deliver(e.data); });
+    // Another page listens now: on the kiosk, the next page shown, and this one stops.
+    // Should this page still be on screen after a while, the other listener was not
+    // the kiosk's browser (a second tab, a probe): this page takes the stream back.
+    source.addEventListener("superseded", function () {
+      source.close();
+      setTimeout(function () {
+        if (!leaving && document.visibilityState === "visible") { listen(); }
+      }, 5000);
+    });
+    source.addEventListener("error", function () {
+      // After a stream that ended, or a kiosk restarting, the browser comes back by
+      // itself; a stream refused for good (not an event stream) leaves asking.
+      if (source.readyState === EventSource.CLOSED) { poll(); }
+    });
+  }
+  listen();
+  window.addEventListener("pagehide", function () { leaving = true; source.close(); });
 })();
