@@ -55,7 +55,10 @@ def presses(page: Any, factory: Any, n: int) -> list[float]:
         pressed = time.time() * 1000
         pin.drive_low()
         pin.drive_high()
+        deadline = time.monotonic() + 10
         while not page.evaluate("window.keyAt > 0"):  # (wait_for_function: the CSP)
+            if time.monotonic() > deadline:
+                raise SystemExit("a press did not reach the page within 10 s")
             time.sleep(0.005)
         samples.append(float(page.evaluate("window.keyAt")) - pressed)
         time.sleep(0.1)
