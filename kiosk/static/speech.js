@@ -36,16 +36,33 @@
       body: JSON.stringify(payload)
     });
   }
-  function say(text, secret, lang) {
-    text = (text || "").replace(/\s+/g, " ").trim();
-    if (!text) { return; }
+  function clean(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+  function modeOn() {
     if (!speaking) {
       speaking = true;
       body.dataset.speechMode = "1";
       pressed();
     }
+  }
+  function say(text, secret, lang) {
+    text = clean(text);
+    if (!text) { return; }
+    modeOn();
     send(sayUrl, { text: text.slice(0, 4000), lang: lang || pageLang(), private: !!secret })
       .catch(function () {});
+  }
+  // A reading in parts, each in its own voice; the parts that hold no word are left
+  // out, and what goes past the worker's limit (4000 characters in all).
+  function sayParts(parts, secret) {
+    var left = 4000;
+    parts = parts.map(function (p) {
+      var text = clean(p.text).slice(0, Math.max(left, 0));
+      left -= text.length;
+      return { text: text, lang: p.lang };
+    }).filter(function (p) { return /[\p{L}\p{N}]/u.test(p.text); });
+    if (!parts.length) { return; }
+    modeOn();
+    send(sayUrl, { parts: parts, private: !!secret }).catch(function () {});
   }
   // What an element is called when the focus reaches it: its label, else its words.
   function nameOf(el) {
@@ -82,24 +99,51 @@
     });
     return text;
   }
-  // The screen in reading order: its main content, its main action, what the keys do.
-  function screenText(withPrivate) {
-    var parts = [];
+  // The main content cut where its language changes: the parts of it marked with
+  // another language the kiosk has a voice for (a form in Finnish on a Swedish page)
+  // are read in their own voice. Found in the content's words, as the private parts are.
+  function byLanguage(main, text) {
+    var page = pageLang(), parts = [], at = 0;
+    Array.prototype.forEach.call(main.querySelectorAll("[lang]"), function (el) {
+      var lang = langOf(el);
+      var around = el.parentElement ? el.parentElement.closest("[lang]") : null;
+      var inside = around && main.contains(around) ? langOf(around) : page;
+      if (lang === inside || inside !== page) { return; }  // no change, or within one
+      var words = el.innerText.trim();
+      var found = words ? text.indexOf(words, at) : -1;
+      if (found < 0) { return; }  // not shown, or left out (private)
+      parts.push({ text: text.slice(at, found), lang: page }, { text: words, lang: lang });
+      at = found + words.length;
+    });
+    parts.push({ text: text.slice(at), lang: page });
+    return parts;
+  }
+  // The screen in reading order: its main content, its main action, what the keys do;
+  // one part after another, the neighbours in the same language joined.
+  function screenParts(withPrivate) {
+    var parts = [], page = pageLang();
     var main = document.getElementById("main");
-    if (main) { parts.push(mainText(main, withPrivate)); }
+    if (main) { parts = byLanguage(main, mainText(main, withPrivate)); }
     var action = document.querySelector("[data-main-action]");
-    if (action) { parts.push(nameOf(action)); }
+    if (action) { parts.push({ text: nameOf(action), lang: langOf(action) }); }
     var status = document.querySelector(".bar-status");
-    if (status && status.textContent.trim()) { parts.push(status.textContent); }
-    if (body.dataset.speechKeys) { parts.push(body.dataset.speechKeys); }
-    return parts.join(". \n");
+    if (status && status.textContent.trim()) { parts.push({ text: status.textContent, lang: page }); }
+    if (body.dataset.speechKeys) { parts.push({ text: body.dataset.speechKeys, lang: page }); }
+    var joined = [];
+    parts.forEach(function (part) {
+      if (!/[\p{L}\p{N}]/u.test(part.text)) { return; }
+      var last = joined[joined.length - 1];
+      if (last && last.lang === part.lang) { last.text += ". \n" + part.text; }
+      else { joined.push({ text: part.text, lang: part.lang }); }
+    });
+    return joined;
   }
   // A private part is read only when the visitor asks (Listen, *, the button), never
   // when a screen reads itself on arrival.
   function readScreen(wanted) {
     readAt = performance.now();
-    var text = screenText(wanted === true && privateOut);
-    say(text, hasPrivate);
+    var parts = screenParts(wanted === true && privateOut);
+    sayParts(parts, hasPrivate);
   }
   function asked() { readScreen(true); }
 
