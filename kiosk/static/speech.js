@@ -36,7 +36,13 @@
       body: JSON.stringify(payload)
     });
   }
-  function clean(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+  // One line of the screen after another (a heading and its text, the options of a
+  // statement): a line that ends without a stop gets one, so that the voice pauses
+  // between them instead of running them into one sentence.
+  function clean(text) {
+    return (text || "").replace(/([^\s.!?:;,…])[^\S\n]*\n\s*(?=\S)/g, "$1. ")
+      .replace(/\s+/g, " ").trim();
+  }
   function modeOn() {
     if (!speaking) {
       speaking = true;
@@ -85,19 +91,32 @@
     return text;
   }
   // Private parts of a screen (the self-test's score) are read only on a private
-  // output (headphones alone, [speech] private); elsewhere they are left out.
+  // output (headphones alone, [speech] private); elsewhere they are left out. What is
+  // hidden from assistive technology (the "3 / 10" beside "Statement 3 of 10", the
+  // ends of the score's scale) is left out always. Found in the content's words, in
+  // document order, so that the same words elsewhere on the screen stay.
   var PRIVATE = "[data-speech-private], .score-block";
+  // Whether the element is on screen: the innerText of one that is not (a statement
+  // not reached yet) is all its text, which must not be taken out of what is read.
+  function shown(el) { return el.getClientRects().length > 0; }
+  var HIDDEN = '[aria-hidden="true"]';
   var privateOut = body.dataset.speechPrivate === "1";
   var hasPrivate = false;
   function mainText(main, withPrivate) {
-    var text = main.innerText;
+    var text = main.innerText, kept = "", at = 0, dropped = [];
     hasPrivate = false;
-    Array.prototype.forEach.call(main.querySelectorAll(PRIVATE), function (el) {
-      var secret = el.innerText.trim();
-      if (!secret) { return; }
-      if (withPrivate) { hasPrivate = true; } else { text = text.replace(secret, ""); }
+    Array.prototype.forEach.call(main.querySelectorAll(PRIVATE + ", " + HIDDEN), function (el) {
+      if (!shown(el) || dropped.some(function (d) { return d.contains(el); })) { return; }
+      var words = (el.innerText || "").trim();  // an SVG has no innerText
+      if (!words) { return; }
+      if (!el.matches(HIDDEN) && withPrivate) { hasPrivate = true; return; }
+      var found = text.indexOf(words, at);
+      if (found < 0) { return; }
+      kept += text.slice(at, found);
+      at = found + words.length;
+      dropped.push(el);
     });
-    return text;
+    return kept + text.slice(at);
   }
   // The main content cut where its language changes: the parts of it marked with
   // another language the kiosk has a voice for (a form in Finnish on a Swedish page)
@@ -108,8 +127,9 @@
       var lang = langOf(el);
       var around = el.parentElement ? el.parentElement.closest("[lang]") : null;
       var inside = around && main.contains(around) ? langOf(around) : page;
-      if (lang === inside || inside !== page) { return; }  // no change, or within one
-      var words = el.innerText.trim();
+      // No change of language, within a part already cut out, or not on screen.
+      if (lang === inside || inside !== page || !shown(el)) { return; }
+      var words = (el.innerText || "").trim();  // an SVG has no innerText
       var found = words ? text.indexOf(words, at) : -1;
       if (found < 0) { return; }  // not shown, or left out (private)
       parts.push({ text: text.slice(at, found), lang: page }, { text: words, lang: lang });
@@ -133,8 +153,10 @@
     parts.forEach(function (part) {
       if (!/[\p{L}\p{N}]/u.test(part.text)) { return; }
       var last = joined[joined.length - 1];
-      if (last && last.lang === part.lang) { last.text += ". \n" + part.text; }
-      else { joined.push({ text: part.text, lang: part.lang }); }
+      var text = part.text.trim();
+      if (last && last.lang === part.lang) {
+        last.text += (/[.!?:;,…]$/.test(last.text) ? " " : ". ") + text;
+      } else { joined.push({ text: text, lang: part.lang }); }
     });
     return joined;
   }
