@@ -59,6 +59,29 @@ def test_a_new_utterance_cuts_short_the_one_being_said_and_say_never_waits() -> 
     ]
 
 
+def test_a_reading_in_parts_is_said_in_order_each_in_its_voice() -> None:
+    fake = FakeSpeaker(hold=True)
+    worker = SpeechWorker(fake, volume=60).start()
+    try:
+        worker.say("Vanha", "fi")
+        assert fake.started.wait(5)
+        # A Swedish page with the form in Finnish: one reading, three voices in turn.
+        worker.say_parts([("Påstående 1 av 10", "sv"), (" ", "sv"), ("Tunnen", "fi")])
+        wait_for(lambda: len(fake.said) == 2)
+        fake.stop()  # the Swedish part ends by itself: the Finnish one follows it
+        wait_for(lambda: len(fake.said) == 3)
+        worker.say("Uusi", "fi")  # a new reading replaces what of the old one waits
+        wait_for(lambda: len(fake.said) == 4)
+    finally:
+        worker.close()
+    assert fake.said == [
+        Utterance("Vanha", "fi", 60),
+        Utterance("Påstående 1 av 10", "sv", 60),
+        Utterance("Tunnen", "fi", 60),
+        Utterance("Uusi", "fi", 60),
+    ]
+
+
 def test_the_end_of_a_visit_silences_and_puts_the_volume_back() -> None:
     fake = FakeSpeaker(hold=True)
     worker = SpeechWorker(fake, volume=50, max_volume=90, volume_step=10).start()
@@ -169,6 +192,17 @@ def test_the_page_hands_text_to_the_worker_in_its_language(speech_app: Flask) ->
     assert fake_of(speech_app).said == [Utterance("Tervetuloa", "fi", 60)]
 
 
+def test_the_page_hands_a_reading_in_parts(speech_app: Flask) -> None:
+    client = speech_app.test_client()
+    parts = [{"text": "Ditt resultat", "lang": "sv"}, {"text": "© THL", "lang": "fi"}]
+    assert post(client, "/speech/say", {"parts": parts})[0] == 202
+    wait_for(lambda: len(fake_of(speech_app).said) == 2)
+    assert fake_of(speech_app).said == [
+        Utterance("Ditt resultat", "sv", 60),
+        Utterance("© THL", "fi", 60),
+    ]
+
+
 def test_listening_turns_speech_mode_on_until_the_visit_ends(speech_app: Flask) -> None:
     client = speech_app.test_client()
     assert 'data-speech-mode="1"' not in client.get("/").get_data(as_text=True)
@@ -201,6 +235,12 @@ def test_volume_keys_change_it_within_the_safe_limit(speech_app: Flask) -> None:
         {"text": "x" * (MAX_CHARS + 1), "lang": "fi"},
         {"text": "Pisteesi 12", "lang": "fi", "private": True},
         {"text": "Pisteesi 12", "lang": "fi", "private": "yes"},
+        {"parts": []},
+        {"parts": "Tervetuloa"},
+        {"parts": [{"text": "Tervetuloa", "lang": "fi"}, {"text": "Hej", "lang": "de"}]},
+        {"parts": [{"text": "Tervetuloa", "lang": "fi"}, "Hej"]},
+        {"parts": [{"text": "x" * MAX_CHARS, "lang": "fi"}, {"text": "y", "lang": "sv"}]},
+        {"parts": [{"text": "Pisteesi 12", "lang": "fi"}], "private": True},
     ],
 )
 def test_bad_input_gets_a_reason_and_nothing_is_said(speech_app: Flask, body: object) -> None:

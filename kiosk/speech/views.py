@@ -2,10 +2,11 @@
 
 ``POST /speech/say`` {"text", "lang", "private"?} hands the worker what the page
 reads aloud and turns speech mode on for the visit (the page then speaks each
-screen as it opens and the item the focus moves to); ``POST /speech/stop``
-silences; ``POST /speech/volume`` {"steps": 1 or -1} changes the volume for the
-visit. Bad input gets 400 with the reason and changes nothing. Nothing said is
-logged or kept.
+screen as it opens and the item the focus moves to). A screen whose language
+changes comes as {"parts": [{"text", "lang"}, ...], "private"?}: one reading, each
+part in its own voice. ``POST /speech/stop`` silences; ``POST /speech/volume``
+{"steps": 1 or -1} changes the volume for the visit. Bad input gets 400 with the
+reason and changes nothing. Nothing said is logged or kept.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from flask import Blueprint, Response, abort, jsonify, request, session
 
 from kiosk.context import services
 from kiosk.i18n import UI_LANGUAGES
-from kiosk.speech.worker import SpeechRefused, SpeechWorker
+from kiosk.speech.worker import MAX_CHARS, SpeechRefused, SpeechWorker
 
 bp = Blueprint("speech", __name__, url_prefix="/speech")
 SESSION_KEY = "speech"
+MAX_PARTS = MAX_CHARS  # each part holds a word: the length limit bounds them already
 
 
 def worker() -> SpeechWorker | None:
@@ -49,13 +51,21 @@ def say() -> tuple[Response, int]:
     body = _body()
     if body is None:
         return _bad("expected a JSON object")
-    text, lang, private = body.get("text"), body.get("lang"), body.get("private", False)
-    if not isinstance(text, str) or not isinstance(private, bool):
-        return _bad("text must be a string and private true or false")
-    if lang not in UI_LANGUAGES:
-        return _bad(f"lang must be one of {', '.join(UI_LANGUAGES)}")
+    private = body.get("private", False)
+    parts = body.get("parts", [body])
+    if not isinstance(parts, list) or not 0 < len(parts) <= MAX_PARTS:
+        return _bad(f"parts must be a list of 1 to {MAX_PARTS} parts")
+    said: list[tuple[str, str]] = []
+    for part in parts:
+        text = part.get("text") if isinstance(part, dict) else None
+        lang = part.get("lang") if isinstance(part, dict) else None
+        if not isinstance(text, str) or not isinstance(private, bool):
+            return _bad("text must be a string and private true or false")
+        if lang not in UI_LANGUAGES:
+            return _bad(f"lang must be one of {', '.join(UI_LANGUAGES)}")
+        said.append((text, lang))
     try:
-        speech.say(text, lang, private=private)
+        speech.say_parts(said, private=private)
     except SpeechRefused as exc:
         return _bad(str(exc))
     session[SESSION_KEY] = True

@@ -3,7 +3,10 @@
 Speech never blocks a request. :meth:`SpeechWorker.say` puts the utterance in a
 one-place slot and returns: the newest utterance replaces one still waiting and
 cuts short the one being said (a visitor who moves on wants to hear where they
-are now, not the end of the last screen). :meth:`SpeechWorker.end_visit` (the
+are now, not the end of the last screen). :meth:`SpeechWorker.say_parts` hands
+it a screen whose language changes (a Finnish form on a Swedish page) as one
+reading in several utterances, each with its own voice: they follow one another,
+and the next reading replaces all of them. :meth:`SpeechWorker.end_visit` (the
 idle reset) stops speech and puts the volume back to where every visit starts.
 
 What is said is never logged: it may be the self-test's score.
@@ -12,6 +15,8 @@ What is said is never logged: it may be the self-test's score.
 from __future__ import annotations
 
 import threading
+from collections import deque
+from collections.abc import Sequence
 
 from hardware.speech import Speaker, Utterance
 
@@ -39,7 +44,7 @@ class SpeechWorker:
         self.private_output = private_output
         self._volume = self.start_volume
         self._cond = threading.Condition()
-        self._pending: Utterance | None = None
+        self._pending: deque[Utterance] = deque()
         self._closed = False
         self._thread: threading.Thread | None = None
         self.failures = 0  # utterances the engine failed on (counted, never logged)
@@ -55,22 +60,30 @@ class SpeechWorker:
         ``private`` text (the self-test's score) is said only when the output is
         private (headphones); otherwise SpeechRefused.
         """
-        text = " ".join(text.split())
-        if not text:
+        self.say_parts([(text, lang)], private=private)
+
+    def say_parts(self, parts: Sequence[tuple[str, str]], *, private: bool = False) -> None:
+        """Say these (text, language) parts one after another, as :meth:`say` says one.
+
+        Empty parts are left out; ``private`` and the length limit hold for the whole.
+        """
+        texts = [(" ".join(text.split()), lang) for text, lang in parts]
+        texts = [(text, lang) for text, lang in texts if text]
+        if not texts:
             raise SpeechRefused("nothing to say")
-        if len(text) > MAX_CHARS:
+        if sum(len(text) for text, _ in texts) > MAX_CHARS:
             raise SpeechRefused(f"longer than {MAX_CHARS} characters")
         if private and not self.private_output:
             raise SpeechRefused("private text and the output is not private")
         with self._cond:
-            self._pending = Utterance(text, lang, self._volume)
+            self._pending = deque(Utterance(text, lang, self._volume) for text, lang in texts)
             self._cond.notify()
         self.speaker.stop()
 
     def silence(self) -> None:
         """Drop what waits and cut short what is being said."""
         with self._cond:
-            self._pending = None
+            self._pending.clear()
         self.speaker.stop()
 
     def change_volume(self, steps: int) -> int:
@@ -88,12 +101,11 @@ class SpeechWorker:
 
     def _take(self) -> Utterance | None:
         with self._cond:
-            while self._pending is None and not self._closed:
+            while not self._pending and not self._closed:
                 self._cond.wait()
             if self._closed:
                 return None
-            utterance, self._pending = self._pending, None
-            return utterance
+            return self._pending.popleft()
 
     def _loop(self) -> None:
         while (utterance := self._take()) is not None:
@@ -113,7 +125,7 @@ class SpeechWorker:
     def close(self, timeout: float = 5.0) -> None:
         with self._cond:
             self._closed = True
-            self._pending = None
+            self._pending.clear()
             self._cond.notify()
         self.speaker.stop()
         if self._thread is not None:

@@ -36,16 +36,39 @@
       body: JSON.stringify(payload)
     });
   }
-  function say(text, secret, lang) {
-    text = (text || "").replace(/\s+/g, " ").trim();
-    if (!text) { return; }
+  // One line of the screen after another (a heading and its text, the options of a
+  // statement): a line that ends without a stop gets one, so that the voice pauses
+  // between them instead of running them into one sentence.
+  function clean(text) {
+    return (text || "").replace(/([^\s.!?:;,…])[^\S\n]*\n\s*(?=\S)/g, "$1. ")
+      .replace(/\s+/g, " ").trim();
+  }
+  function modeOn() {
     if (!speaking) {
       speaking = true;
       body.dataset.speechMode = "1";
       pressed();
     }
+  }
+  function say(text, secret, lang) {
+    text = clean(text);
+    if (!text) { return; }
+    modeOn();
     send(sayUrl, { text: text.slice(0, 4000), lang: lang || pageLang(), private: !!secret })
       .catch(function () {});
+  }
+  // A reading in parts, each in its own voice; the parts that hold no word are left
+  // out, and what goes past the worker's limit (4000 characters in all).
+  function sayParts(parts, secret) {
+    var left = 4000;
+    parts = parts.map(function (p) {
+      var text = clean(p.text).slice(0, Math.max(left, 0));
+      left -= text.length;
+      return { text: text, lang: p.lang };
+    }).filter(function (p) { return /[\p{L}\p{N}]/u.test(p.text); });
+    if (!parts.length) { return; }
+    modeOn();
+    send(sayUrl, { parts: parts, private: !!secret }).catch(function () {});
   }
   // What an element is called when the focus reaches it: its label, else its words.
   function nameOf(el) {
@@ -68,38 +91,81 @@
     return text;
   }
   // Private parts of a screen (the self-test's score) are read only on a private
-  // output (headphones alone, [speech] private); elsewhere they are left out.
+  // output (headphones alone, [speech] private); elsewhere they are left out. What is
+  // hidden from assistive technology (the "3 / 10" beside "Statement 3 of 10", the
+  // ends of the score's scale) is left out always. Found in the content's words, in
+  // document order, so that the same words elsewhere on the screen stay.
   var PRIVATE = "[data-speech-private], .score-block";
+  // Whether the element is on screen: the innerText of one that is not (a statement
+  // not reached yet) is all its text, which must not be taken out of what is read.
+  function shown(el) { return el.getClientRects().length > 0; }
+  var HIDDEN = '[aria-hidden="true"]';
   var privateOut = body.dataset.speechPrivate === "1";
   var hasPrivate = false;
   function mainText(main, withPrivate) {
-    var text = main.innerText;
+    var text = main.innerText, kept = "", at = 0, dropped = [];
     hasPrivate = false;
-    Array.prototype.forEach.call(main.querySelectorAll(PRIVATE), function (el) {
-      var secret = el.innerText.trim();
-      if (!secret) { return; }
-      if (withPrivate) { hasPrivate = true; } else { text = text.replace(secret, ""); }
+    Array.prototype.forEach.call(main.querySelectorAll(PRIVATE + ", " + HIDDEN), function (el) {
+      if (!shown(el) || dropped.some(function (d) { return d.contains(el); })) { return; }
+      var words = (el.innerText || "").trim();  // an SVG has no innerText
+      if (!words) { return; }
+      if (!el.matches(HIDDEN) && withPrivate) { hasPrivate = true; return; }
+      var found = text.indexOf(words, at);
+      if (found < 0) { return; }
+      kept += text.slice(at, found);
+      at = found + words.length;
+      dropped.push(el);
     });
-    return text;
+    return kept + text.slice(at);
   }
-  // The screen in reading order: its main content, its main action, what the keys do.
-  function screenText(withPrivate) {
-    var parts = [];
+  // The main content cut where its language changes: the parts of it marked with
+  // another language the kiosk has a voice for (a form in Finnish on a Swedish page)
+  // are read in their own voice. Found in the content's words, as the private parts are.
+  function byLanguage(main, text) {
+    var page = pageLang(), parts = [], at = 0;
+    Array.prototype.forEach.call(main.querySelectorAll("[lang]"), function (el) {
+      var lang = langOf(el);
+      var around = el.parentElement ? el.parentElement.closest("[lang]") : null;
+      var inside = around && main.contains(around) ? langOf(around) : page;
+      // No change of language, within a part already cut out, or not on screen.
+      if (lang === inside || inside !== page || !shown(el)) { return; }
+      var words = (el.innerText || "").trim();  // an SVG has no innerText
+      var found = words ? text.indexOf(words, at) : -1;
+      if (found < 0) { return; }  // not shown, or left out (private)
+      parts.push({ text: text.slice(at, found), lang: page }, { text: words, lang: lang });
+      at = found + words.length;
+    });
+    parts.push({ text: text.slice(at), lang: page });
+    return parts;
+  }
+  // The screen in reading order: its main content, its main action, what the keys do;
+  // one part after another, the neighbours in the same language joined.
+  function screenParts(withPrivate) {
+    var parts = [], page = pageLang();
     var main = document.getElementById("main");
-    if (main) { parts.push(mainText(main, withPrivate)); }
+    if (main) { parts = byLanguage(main, mainText(main, withPrivate)); }
     var action = document.querySelector("[data-main-action]");
-    if (action) { parts.push(nameOf(action)); }
+    if (action) { parts.push({ text: nameOf(action), lang: langOf(action) }); }
     var status = document.querySelector(".bar-status");
-    if (status && status.textContent.trim()) { parts.push(status.textContent); }
-    if (body.dataset.speechKeys) { parts.push(body.dataset.speechKeys); }
-    return parts.join(". \n");
+    if (status && status.textContent.trim()) { parts.push({ text: status.textContent, lang: page }); }
+    if (body.dataset.speechKeys) { parts.push({ text: body.dataset.speechKeys, lang: page }); }
+    var joined = [];
+    parts.forEach(function (part) {
+      if (!/[\p{L}\p{N}]/u.test(part.text)) { return; }
+      var last = joined[joined.length - 1];
+      var text = part.text.trim();
+      if (last && last.lang === part.lang) {
+        last.text += (/[.!?:;,…]$/.test(last.text) ? " " : ". ") + text;
+      } else { joined.push({ text: text, lang: part.lang }); }
+    });
+    return joined;
   }
   // A private part is read only when the visitor asks (Listen, *, the button), never
   // when a screen reads itself on arrival.
   function readScreen(wanted) {
     readAt = performance.now();
-    var text = screenText(wanted === true && privateOut);
-    say(text, hasPrivate);
+    var parts = screenParts(wanted === true && privateOut);
+    sayParts(parts, hasPrivate);
   }
   function asked() { readScreen(true); }
 
