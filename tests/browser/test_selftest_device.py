@@ -114,6 +114,9 @@ def test_two_hundred_visits_leave_nothing_of_a_test_on_the_device(
                 locale="fi-FI",
             )
             page = context.pages[0] if context.pages else context.new_page()
+            # The kiosk's start is logged with its time, as it should be; on a quick
+            # machine the first visit ends within that second, so it starts in the next.
+            time.sleep(1.05 - time.time() % 1)
             for _ in range(VISITS):
                 vector = [rng.randint(1, 5) for _ in range(10)]
                 page.goto(kiosk.url + "/selftest/esis-fi-2019")
