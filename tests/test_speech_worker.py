@@ -26,6 +26,34 @@ def wait_for(check: object, seconds: float = 5.0) -> None:
         time.sleep(0.005)
 
 
+class SlowStop(FakeSpeaker):
+    """A speaker whose stop takes a while, as killing an engine's processes may."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[str] = []
+
+    def say(self, utterance: Utterance) -> None:
+        self.order.append("say " + utterance.text)
+        super().say(utterance)
+
+    def stop(self) -> None:
+        time.sleep(0.1)
+        self.order.append("stop")
+        super().stop()
+
+
+def test_cutting_short_the_old_utterance_never_cuts_the_new_one() -> None:
+    speaker = SlowStop()
+    worker = SpeechWorker(speaker).start()
+    try:
+        worker.say("Hei", "fi")
+        wait_for(lambda: "say Hei" in speaker.order)
+        assert speaker.order == ["stop", "say Hei"]
+    finally:
+        worker.close()
+
+
 def test_the_newest_waiting_utterance_replaces_the_older_one() -> None:
     fake = FakeSpeaker()
     worker = SpeechWorker(fake)

@@ -76,9 +76,11 @@ class SpeechWorker:
         if private and not self.private_output:
             raise SpeechRefused("private text and the output is not private")
         with self._cond:
+            # Cut short what is being said before the new one is given out, so the
+            # stop can never reach the new one if the worker starts it quickly.
+            self.speaker.stop()
             self._pending = deque(Utterance(text, lang, self._volume) for text, lang in texts)
             self._cond.notify()
-        self.speaker.stop()
 
     def silence(self) -> None:
         """Drop what waits and cut short what is being said."""
