@@ -24,7 +24,7 @@ from tests.staff_support import PIN, set_pin, try_pin
 
 STAFF_BUTTON, CALL, SPEECH_BUTTON = 17, 23, 27
 # The navigation buttons, wired as docs/accessibility.md suggests.
-KEY_PINS = {"up": 5, "down": 6, "select": 13, "back": 19, "home": 26, "volume_up": 20}
+KEY_PINS = {"up": 5, "down": 6, "select": 13, "back": 12, "home": 16, "volume_up": 26}
 
 
 @pytest.fixture
