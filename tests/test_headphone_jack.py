@@ -16,7 +16,6 @@ from flask import Flask
 from hardware.display import FakeDisplay
 from hardware.gpio import CallStaff, DeviceEvent, EventQueue
 from hardware.jack import (
-    CARD,
     AlsaJack,
     Control,
     FakeJack,
@@ -30,7 +29,6 @@ from kiosk.app import create_app
 from kiosk.devices.headphones import HeadphoneWatch
 from kiosk.devices.pump import Devices, ScreenSignals, standard_pump
 from kiosk.settings import Settings
-from kiosk.settings.loading import ALSA_CARD
 
 # `amixer -c 1 controls` of a USB sound card that describes its connectors (UAC2).
 USB_CONTROLS = """\
@@ -173,10 +171,6 @@ def test_a_failing_amixer_is_an_error_that_says_what_it_said() -> None:
 def test_only_a_card_index_or_id_is_taken(card: str) -> None:
     with pytest.raises(JackError, match="ALSA card"):
         AlsaJack(card)
-
-
-def test_the_settings_and_the_jack_agree_on_what_a_card_is() -> None:
-    assert ALSA_CARD.pattern == CARD.pattern
 
 
 # --- the watch ------------------------------------------------------------------

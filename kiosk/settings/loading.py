@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hardware.jack import CARD
 from kiosk.settings.fields import ENV_PREFIX, SettingInfo
 from kiosk.settings.sections import Settings, table
 
@@ -31,7 +32,8 @@ HUB_PREFIX = ENV_PREFIX + "HUB_"
 KIOSK_ID = re.compile(r"k-[0-9]{6}")
 # An ALSA card as amixer's -c takes it: an index or an id (hardware.jack.CARD; a test
 # checks they agree). Never a device name such as plughw:CARD=Device.
-ALSA_CARD = re.compile(r"[0-9]{1,2}|[A-Za-z][A-Za-z0-9_]{0,15}")
+# The one rule for an ALSA card name, kept where amixer is called.
+ALSA_CARD = CARD
 log = logging.getLogger("kiosk.settings")
 
 
