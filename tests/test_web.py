@@ -133,6 +133,17 @@ def test_post_without_csrf_token_is_refused(client: FlaskClient) -> None:
     assert client.post("/reset").status_code == 400
 
 
+def test_a_browsers_icon_request_leaves_the_pages_form_token_valid(
+    client: FlaskClient,
+) -> None:
+    """A browser showing /healthz asks for /favicon.ico, without a cookie yet, beside
+    the first page's requests: the answer must not start a session (a form token) of
+    its own that would replace the page's."""
+    assert client.application.test_client().get("/").headers.get("Set-Cookie")
+    icon = client.application.test_client().get("/favicon.ico")
+    assert icon.status_code == 204 and "Set-Cookie" not in icon.headers
+
+
 def test_reset_forgets_the_visit(client: FlaskClient, services: Services) -> None:
     client.get("/lang/sv")
     token = csrf_token(client, "/activities")

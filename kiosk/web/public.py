@@ -55,6 +55,7 @@ NOT_A_VISIT = {
     "public.start",
     "public.healthz",
     "public.heartbeat",
+    "public.favicon",
     "public.reset",
     "devices.signals",
     "devices.stream",
@@ -345,6 +346,15 @@ def heartbeat() -> Response:
             target.write_text(str(int(time.time())))
         except OSError:
             pass  # a missing /run folder on a developer machine is not the page's problem
+    return Response(status=204)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Nothing. The pages name no icon, but a browser showing a document that is not
+    a page (``/healthz``) asks for one; the not-found page it would get starts a
+    session, and a second session started beside a page's first one leaves that page
+    holding a form token its cookie no longer matches."""
     return Response(status=204)
 
 

@@ -180,7 +180,8 @@ def set_mode(page: Any, base: str, mode: str) -> None:
                 const pressed = button.getAttribute('aria-pressed') === 'true';
                 if (pressed !== (mode === name)) {
                     const body = new URLSearchParams({csrf_token: token, next: '/healthz'});
-                    await fetch(base + '/toggle/' + name, {method: 'POST', body});
+                    const answer = await fetch(base + '/toggle/' + name, {method: 'POST', body});
+                    if (!answer.ok) { throw new Error(`toggle ${name}: HTTP ${answer.status}`); }
                 }
             }
         }""",
