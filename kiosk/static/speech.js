@@ -29,12 +29,20 @@
     if (listen) { listen.setAttribute("aria-pressed", "true"); }
   }
 
+  // One request at a time, in the order they were made: the worker says the newest
+  // and drops the one before, so two requests racing on two connections (a screen's
+  // reading, then the item a quick key press focused) must not reach it swapped.
+  var sent = Promise.resolve();
   function send(url, payload) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
-      body: JSON.stringify(payload)
+    var request = sent.then(function () {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
+        body: JSON.stringify(payload)
+      });
     });
+    sent = request.catch(function () {});
+    return request;
   }
   // One line of the screen after another (a heading and its text, the options of a
   // statement): a line that ends without a stop gets one, so that the voice pauses

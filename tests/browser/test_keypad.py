@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import request
 
 from hardware.speech import FakeSpeaker
 from tests.browser.conftest import LiveKiosk, make_live, new_page
@@ -119,6 +120,32 @@ def test_call_staff_with_the_numeric_keypad(browser: Any, kiosk: LiveKiosk) -> N
     page.keyboard.press("Enter")
     page.wait_for_url("**/talk/call")
     assert heard(kiosk, page.locator("main h1").first.inner_text())
+
+
+def test_a_quick_key_after_arrival_is_heard_last(browser: Any, tmp_path: Path) -> None:
+    """A screen's reading and the item a quick key press focuses go to the kiosk as two
+    requests; the reading's is slow here. The visitor must hear what they moved to
+    last, not the reading arriving after it and speaking over it."""
+    live = make_live(tmp_path, speech={"kind": "fake"})
+    held = {"reading": False}
+
+    @live.app.before_request
+    def _slow_reading() -> None:
+        if request.path.endswith("/speech/say") and held["reading"]:
+            held["reading"] = False
+            time.sleep(0.6)
+
+    try:
+        page = begin(browser, live)
+        held["reading"] = True
+        page.goto(live.url + "/activities")  # read on arrival: the slow request
+        page.keyboard.press("ArrowDown")
+        name = focused_name(page)
+        assert name and heard(live, name)
+        time.sleep(1.0)  # the reading, had it been sent second, would be heard by now
+        assert speaker(live).texts[-1].startswith(name), speaker(live).texts[-3:]
+    finally:
+        live.stop()
 
 
 def test_back_and_home_keys(browser: Any, kiosk: LiveKiosk) -> None:
