@@ -466,16 +466,20 @@ def test_a_workbook_without_sheets_or_with_a_broken_sheet() -> None:
     assert messages(read_xlsx(broken)) == ["t.xlsx: the sheet cannot be read (ValueError)"]
 
 
-def test_formulas_in_the_header_and_in_titles() -> None:
+def test_formulas_in_the_header_and_in_titles_are_said_once() -> None:
     assert messages(read_xlsx(xlsx([["title_fi", "=A1"], ["A"]]))) == [
         "t.xlsx, row 1, column '#2': the cell holds a formula; type the value instead"
     ]
-    titles = xlsx([["title_fi", "place"], ["=A1", "x"], ["=A2", "y"]])
+    # The title column's name as a formula: not also "no title column".
+    assert messages(read_xlsx(xlsx([['="title_fi"', "place"], ["A", "x"]]))) == [
+        "t.xlsx, row 1, column '#1': the cell holds a formula; type the value instead"
+    ]
+    # A title as a formula: not also "no title in any language".
+    titles = xlsx([["title_fi", "place"], ["=A1", "x"], ["=A2", "y"], ["", "z"]])
     assert messages(read_xlsx(titles)) == [
         "t.xlsx, row 2, column 'title_fi': the cell holds a formula; type the value instead",
         "t.xlsx, row 3, column 'title_fi': the cell holds a formula; type the value instead",
-        "t.xlsx, row 2, column 'title_fi': no title in any language",
-        "t.xlsx, row 3, column 'title_fi': no title in any language",
+        "t.xlsx, row 4, column 'title_fi': no title in any language",
     ]
 
 
@@ -566,13 +570,31 @@ def test_a_number_stored_with_a_decimal_point_reads_as_typed() -> None:
     assert (result.activities[0].contact, result.activities[0].address) == ("12", "2.5")
 
 
-def test_an_empty_first_row_is_a_missing_header() -> None:
+def test_empty_rows_above_the_header_are_skipped_and_rows_keep_their_numbers() -> None:
     wb = Workbook()
     ws = wb.active
-    ws.cell(row=2, column=1).value = "title_fi"
-    ws.cell(row=3, column=1).value = "A"
+    ws.cell(row=3, column=1).value = "title_fi"
+    ws.cell(row=3, column=2).value = "times"
+    ws.cell(row=4, column=1).value = "A"
+    ws.cell(row=5, column=1).value = "B"
+    ws.cell(row=5, column=2).value = "joskus"
     buf = io.BytesIO()
     wb.save(buf)
-    assert messages(read_xlsx(buf.getvalue())) == [
-        "t.xlsx: no title column (title_fi, title_sv, title_en)"
-    ]
+    bad = messages(read_xlsx(buf.getvalue()))
+    assert len(bad) == 1 and bad[0].startswith("t.xlsx, row 5, column 'times': ")
+    ws.cell(row=5, column=2).value = "ti 10-12"
+    buf = io.BytesIO()
+    wb.save(buf)
+    good = read_xlsx(buf.getvalue())
+    assert messages(good) == []
+    assert [a.title["fi"] for a in good.activities] == ["A", "B"]
+
+
+def test_empty_lines_above_a_csv_header_are_skipped() -> None:
+    result = csv("\n;;\ntitle_fi;place\nKahvila;Olohuone\n")
+    assert messages(result) == []
+    assert (result.activities[0].title, result.activities[0].place) == (
+        {"fi": "Kahvila"},
+        "Olohuone",
+    )
+    assert messages(csv("\n\ntitle_fi;oops\nA;B\n")) == ["t.csv, row 3: unknown column 'oops'"]

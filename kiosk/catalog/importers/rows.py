@@ -66,10 +66,16 @@ KNOWN_LANGUAGES = {"fi", "sv", "en", "se", "ru", "et", "so", "ar", "uk", "fa", "
 def parse_rows(
     rows: Iterable[Sequence[str]], *, file: str, source: str, limits: Limits, today: date
 ) -> ParseResult:
-    """Rows of text cells, the first being the header, into activities and problems."""
+    """Rows of text cells, the first with anything in it being the header, into
+    activities and problems. Empty rows above the header are skipped (a sheet often
+    starts lower down); rows keep their numbers in the file."""
     result = ParseResult()
     it = iter(rows)
+    header_at = 1
     header_row = next(it, None)
+    while header_row is not None and not any(c.strip() for c in header_row):
+        header_row = next(it, None)
+        header_at += 1
     if header_row is None:
         result.problems.append(Problem(file, "the file is empty"))
         return result
@@ -77,17 +83,17 @@ def parse_rows(
     for i, name in enumerate(header):
         if name and name not in COLUMNS:
             result.problems.append(
-                Problem(file, f"unknown column '{shorten(header_row[i])}'", row=1)
+                Problem(file, f"unknown column '{shorten(header_row[i])}'", row=header_at)
             )
         elif name and header.index(name) != i:
-            result.problems.append(Problem(file, f"column '{name}' appears twice", row=1))
+            result.problems.append(Problem(file, f"column '{name}' appears twice", row=header_at))
     if not any(h.startswith("title_") for h in header):
         result.problems.append(Problem(file, "no title column (title_fi, title_sv, title_en)"))
     if result.problems:
         return result
     seen: dict[str, int] = {}
     count = 0
-    for number, cells in enumerate(it, start=2):
+    for number, cells in enumerate(it, start=header_at + 1):
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if not any(v.strip() for v in values.values()) and not extra:

@@ -61,7 +61,8 @@ def parse_csv(data: bytes, *, file: str, source: str, limits: Limits, today: dat
                 )
             ]
         )
-    first = text.split("\n", 1)[0]
+    # The header is the first line with anything on it (rows above it may be empty).
+    first = next((line for line in text.split("\n") if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
@@ -126,7 +127,10 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
         if ws is None:
             return ParseResult(problems=[Problem(file, "the workbook has no sheet")])
 
+        header_formula = False
+
         def rows() -> Iterator[list[str]]:
+            nonlocal header_formula
             header: list[str] = []
             blank_run = 0
             try:
@@ -139,9 +143,11 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
                         continue
                     blank_run = 0
                     cells: list[str] = []
+                    formula = False
                     for c, value in enumerate(row):
                         text = _xlsx_text(value)
                         if text is None or text.lstrip().startswith("="):
+                            formula = True
                             name = header[c] if c < len(header) else f"#{c + 1}"
                             problems.append(
                                 Problem(
@@ -155,9 +161,15 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
                         cells.append(text)
                     while cells and not cells[-1]:
                         cells.pop()
-                    if r == 1:
+                    if not header and any(c.strip() for c in cells):
+                        # The first row with anything in it names the columns.
                         header = [h.strip().casefold() for h in cells]
-                    yield cells
+                        header_formula = formula
+                        yield cells
+                    else:
+                        # A row with a formula is reported as such, once: what the
+                        # row would lack without the formula's value would follow.
+                        yield [] if formula else cells
             except MemoryError:
                 raise
             except Exception as e:  # a corrupt sheet part inside a valid zip
@@ -166,6 +178,9 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
         result = parse_rows(rows(), file=file, source=source, limits=limits, today=today)
     finally:
         wb.close()
+    if header_formula:
+        # The columns are not known: what parse_rows says of them would follow from it.
+        return ParseResult(problems=problems)
     if problems:
         return ParseResult(problems=problems + result.problems)
     return result
