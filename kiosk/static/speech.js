@@ -129,8 +129,10 @@
   // The main content cut where its language changes: the parts of it marked with
   // another language the kiosk has a voice for (a form in Finnish on a Swedish page)
   // are read in their own voice. Found in the content's words, as the private parts are.
-  function byLanguage(main, text) {
-    var page = pageLang(), parts = [], at = 0;
+  // ``base`` is the language of the text around the parts (the page's, or that of the
+  // item the focus reached).
+  function byLanguage(main, text, base) {
+    var page = base || pageLang(), parts = [], at = 0;
     Array.prototype.forEach.call(main.querySelectorAll("[lang]"), function (el) {
       var lang = langOf(el);
       var around = el.parentElement ? el.parentElement.closest("[lang]") : null;
@@ -215,7 +217,14 @@
     // A heading focused in place (a self-test result shown on the same page) is a new screen.
     if (el.tagName === "H1" && main && main.contains(el)) { readScreen(false); return; }
     var name = nameOf(el);
-    if (name) { say(name, false, langOf(el)); }
+    if (!name) { return; }
+    // A label is in the page's language; an item named by its words is read as they
+    // are marked (a card's Finnish-only title on a Swedish page in the Finnish voice).
+    if (el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby")) {
+      say(name, false, langOf(el));
+    } else {
+      sayParts(byLanguage(el, name, langOf(el)), false);
+    }
   });
   // Messages in the status line (printing, printer faults) are read as they appear.
   var status = document.querySelector(".bar-status");

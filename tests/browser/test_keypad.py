@@ -122,6 +122,23 @@ def test_call_staff_with_the_numeric_keypad(browser: Any, kiosk: LiveKiosk) -> N
     assert heard(kiosk, page.locator("main h1").first.inner_text())
 
 
+def test_an_untranslated_title_is_read_in_its_own_voice(browser: Any, kiosk: LiveKiosk) -> None:
+    """On a Swedish page a card whose title exists only in Finnish: the title in the
+    Finnish voice, the rest of the card (its time and place) in the Swedish one."""
+    page = new_page(browser, locale="sv-FI")
+    page.goto(kiosk.url + "/lang/sv?next=/activities%3Fcategory%3Dvolunteering")
+    page.keyboard.press("*")
+    assert heard(kiosk, page.locator("main h1").first.inner_text())
+    move_to(page, kiosk, "Puistotalkoot")  # demo-020: a Finnish title only
+    deadline = time.monotonic() + 5
+    while "Kaislarannan puisto" not in speaker(kiosk).said[-1].text:  # the card's place
+        assert time.monotonic() < deadline, speaker(kiosk).said[-3:]
+        time.sleep(0.02)
+    title, rest = speaker(kiosk).said[-2:]
+    assert (title.text, title.lang) == ("Puistotalkoot", "fi")
+    assert rest.lang == "sv" and not rest.text.startswith("Puistotalkoot")
+
+
 def test_a_quick_key_after_arrival_is_heard_last(browser: Any, tmp_path: Path) -> None:
     """A screen's reading and the item a quick key press focuses go to the kiosk as two
     requests; the reading's is slow here. The visitor must hear what they moved to

@@ -333,5 +333,9 @@ def test_a_visit_is_heard_in_order_in_each_language(
         score = f"{value} / 100"
         assert not any(score in u.text for u in visit.said[:before])
         assert any(score in u.text for u in visit.said[before:]) is private
+        # The comparison with the population goes with the score, never without it.
+        reference = normal(page.locator(".result .reference").inner_text())
+        assert not any(reference in u.text for u in visit.said[:before])
+        assert any(reference in u.text for u in visit.said[before:]) is private
     finally:
         live.stop()
