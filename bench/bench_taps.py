@@ -19,10 +19,11 @@ page load costs in this Chromium, the floor under the rows that load a page.
 
 It runs twice: as is, and as a stand-in for a Raspberry Pi: Chromium slowed 4x
 (CDP ``Emulation.setCPUThrottlingRate``) and, with ``taskset``, the server on one
-core and Chromium on another (``--no-pin`` leaves them free). The load average
-is printed beside the figures: on a shared machine they move with it.
+core and Chromium on another (``--pin both``, the default); ``--pin server`` pins
+the server alone and leaves Chromium free, ``--pin none`` pins nothing. The load
+average is printed beside the figures: on a shared machine they move with it.
 
-Usage: ``.venv/bin/python bench/bench_taps.py [--rounds 10] [--only pi]``.
+Usage: ``.venv/bin/python bench/bench_taps.py [--rounds 10] [--only pi] [--pin server]``.
 """
 
 from __future__ import annotations
@@ -233,7 +234,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--only", choices=("plain", "pi"), help="run one of the two set-ups")
-    parser.add_argument("--no-pin", action="store_true", help="no taskset in the Pi set-up")
+    parser.add_argument(
+        "--pin",
+        choices=("both", "server", "none"),
+        default="both",
+        help="in the Pi set-up: the server and Chromium each on a core, the server alone, none",
+    )
+    parser.add_argument("--no-pin", action="store_true", help="the same as --pin none")
     args = parser.parse_args()
     if CHROMIUM is None:
         print("no Chromium installed (apt-get install chromium)")
@@ -241,11 +248,12 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     cores = sorted(os.sched_getaffinity(0))
-    setups = [("plain", 1.0, False), ("pi", 4.0, not args.no_pin and len(cores) > 1)]
+    pinning = "none" if args.no_pin or len(cores) < 2 else args.pin
+    setups = [("plain", 1.0, "none"), ("pi", 4.0, pinning)]
     for name, throttle, pin in setups:
         if args.only and args.only != name:
             continue
-        if pin:
+        if pin == "both":
             # Chromium (and the Playwright driver) inherit this process's CPU set.
             os.sched_setaffinity(0, {cores[1]})
         spins: list[float] = []
@@ -254,7 +262,7 @@ def main() -> int:
             spins.append(float(page.evaluate(SPIN)))
 
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-            server = serve(Path(tmp), core=cores[0] if pin else None)
+            server = serve(Path(tmp), core=cores[0] if pin != "none" else None)
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 print(f"load before: {load()}")
@@ -273,7 +281,11 @@ def main() -> int:
                 browser.close()
                 server.stop()
         os.sched_setaffinity(0, set(cores))
-        where = f"server on CPU {cores[0]}, Chromium on CPU {cores[1]}" if pin else "no CPU pinning"
+        where = {
+            "both": f"server on CPU {cores[0]}, Chromium on CPU {cores[1]}",
+            "server": f"server on CPU {cores[0]}, Chromium on any",
+            "none": "no CPU pinning",
+        }[pin]
         report(
             f"{name}: Chromium {browser.version}, CPU throttle {throttle:g}x, {where}, "
             f"{SIZE[0]}x{SIZE[1]} touch, {args.rounds} rounds; load after: {load()}; "
