@@ -474,6 +474,11 @@ def test_formulas_in_the_header_and_in_titles_are_said_once() -> None:
     assert messages(read_xlsx(xlsx([['="title_fi"', "place"], ["A", "x"]]))) == [
         "t.xlsx, row 1, column '#1': the cell holds a formula; type the value instead"
     ]
+    # Every column name a formula: the header is still the first row.
+    assert messages(read_xlsx(xlsx([["=A9", "=B9"], ["title_fi", "place"], ["A", "x"]]))) == [
+        "t.xlsx, row 1, column '#1': the cell holds a formula; type the value instead",
+        "t.xlsx, row 1, column '#2': the cell holds a formula; type the value instead",
+    ]
     # A title as a formula: not also "no title in any language".
     titles = xlsx([["title_fi", "place"], ["=A1", "x"], ["=A2", "y"], ["", "z"]])
     assert messages(read_xlsx(titles)) == [

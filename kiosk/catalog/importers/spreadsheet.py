@@ -132,6 +132,7 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
         def rows() -> Iterator[list[str]]:
             nonlocal header_formula
             header: list[str] = []
+            named = False
             blank_run = 0
             try:
                 for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -161,8 +162,9 @@ def parse_xlsx(data: bytes, *, file: str, source: str, limits: Limits, today: da
                         cells.append(text)
                     while cells and not cells[-1]:
                         cells.pop()
-                    if not header and any(c.strip() for c in cells):
+                    if not named and (formula or any(c.strip() for c in cells)):
                         # The first row with anything in it names the columns.
+                        named = True
                         header = [h.strip().casefold() for h in cells]
                         header_formula = formula
                         yield cells
