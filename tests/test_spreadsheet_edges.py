@@ -43,6 +43,11 @@ def one(body: str) -> Activity:
 
 def test_an_empty_file_says_so() -> None:
     assert messages(csv("")) == ["t.csv: the file is empty"]
+    assert messages(csv("\n\n;;\n")) == ["t.csv: the file is empty"]  # empty lines only
+    wb = Workbook()
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert messages(read_xlsx(buf.getvalue())) == ["t.xlsx: the file is empty"]
 
 
 def test_header_names_ignore_case_spaces_and_a_stray_bom() -> None:
