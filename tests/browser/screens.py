@@ -34,6 +34,9 @@ ARGS = [
     "--no-sandbox",
 ]
 
+# The layout checker, evaluated in the page by every layout check (layout_check.js).
+CHECKER = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
+
 # The supported displays (docs/screens.md has their sizes in millimetres).
 SIZES: list[tuple[int, int]] = [(800, 480), (1024, 600), (1280, 720), (720, 1280), (1080, 1920)]
 LANGUAGES = ("fi", "sv", "en")
