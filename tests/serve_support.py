@@ -17,8 +17,9 @@ from kiosk.settings import Settings
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on now, for a server told its port before it
-    starts: a ``kiosk serve`` process, or settings (whose [web] port may not be 0)."""
+    """A loopback port nothing listens on now: for a server told its port before it
+    starts (a ``kiosk serve`` process; settings, whose [web] port may not be 0), or for
+    an address nobody answers on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
