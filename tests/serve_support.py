@@ -1,9 +1,10 @@
-"""The kiosk served as ``kiosk serve`` serves it: a free loopback port, the command in
-its own process, or the app on waitress in a thread."""
+"""The kiosk served on loopback: a free port, ``kiosk serve`` in its own process, the
+app on waitress in a thread as ``kiosk serve`` runs it, or on werkzeug in a thread."""
 
 from __future__ import annotations
 
 import http.client
+import logging
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import threading
 import time
 
 from flask import Flask
+from werkzeug.serving import make_server
 
 from kiosk.cli import web_server
 from kiosk.settings import Settings
@@ -55,6 +57,22 @@ def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError("kiosk serve did not answer")
+
+
+class LiveKiosk:
+    """The kiosk app on werkzeug, on a loopback port, in a thread."""
+
+    def __init__(self, app: Flask) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.app.extensions["kiosk"].close()
 
 
 class WaitressKiosk:

@@ -18,8 +18,9 @@ import pytest
 from flask import Flask
 
 from hardware.speech import FakeSpeaker
-from tests.browser.screens import ARGS, CHROMIUM, LiveKiosk, showcase
+from tests.browser.screens import ARGS, CHROMIUM, showcase
 from tests.browser.screens import make_live as _make_live
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 

@@ -21,13 +21,13 @@ from tests.browser.screens import (
     MODES,
     SCREENS,
     SIZES,
-    LiveKiosk,
     Screen,
     new_context,
     set_language,
     set_mode,
     show,
 )
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 LARGE_TEXT = 1.8  # the root size in large text, against the normal one (kiosk.css)

@@ -18,12 +18,12 @@ from tests.browser.screens import (
     LANGUAGES,
     SCREENS,
     SIZES,
-    LiveKiosk,
     new_context,
     set_language,
     set_mode,
     show,
 )
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 # A 1280x800 panel as well as the supported sizes: the statement screen must not depend

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.screens import SIZES, LiveKiosk, new_context, set_mode
+from tests.browser.screens import SIZES, new_context, set_mode
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 DOC = Path(__file__).resolve().parents[2] / "docs" / "screens.md"
