@@ -11,11 +11,9 @@ clock). Then the same with the stream refused, so that the page falls back to as
 
 from __future__ import annotations
 
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,18 +21,11 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from kiosk.app import create_app
-from kiosk.cli import web_server
 from kiosk.settings import Settings
 from tests.browser.screens import ARGS, CHROMIUM
+from tests.serve_support import WaitressKiosk, free_port
 
 DOWN = 6
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 def report(name: str, ms: list[float]) -> None:
@@ -73,11 +64,9 @@ def main() -> None:
             web={"port": free_port()},
             gpio={"enabled": True, "pin_factory": "mock", "key_down_pin": DOWN},
         )
-        app = create_app(settings)
-        server = web_server(app, settings)
-        threading.Thread(target=server.run, daemon=True).start()
-        url = f"http://127.0.0.1:{settings.web.port}/"
-        factory = app.extensions["kiosk"].extra["devices"].pin_factory
+        served = WaitressKiosk(create_app(settings), settings)
+        url = served.url + "/"
+        factory = served.app.extensions["kiosk"].extra["devices"].pin_factory
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -90,9 +79,7 @@ def main() -> None:
                 report("button -> page keydown, 2 s poll", presses(page, factory, max(n // 3, 5)))
                 browser.close()
         finally:
-            app.extensions["kiosk"].extra["devices"].signals.close()
-            server.close()
-            app.extensions["kiosk"].close()
+            served.stop()
 
 
 if __name__ == "__main__":

@@ -11,13 +11,10 @@ is measured per step through the Flask test client on a data directory on disk
 from __future__ import annotations
 
 import argparse
-import logging
 import random
-import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,10 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from werkzeug.serving import make_server  # noqa: E402
-
 from kiosk.app import create_app  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
+from tests.browser.screens import CHROMIUM, make_live  # noqa: E402
 
 PACK = "esis-fi-2019"
 DONE = {"reason": "done"}
@@ -70,21 +66,17 @@ def server_times(rounds: int) -> None:
 
 
 def taps_to_result() -> None:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    if CHROMIUM is None:
         print("taps: skipped (no Chromium installed; apt-get install chromium)")
         return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings().replace(kiosk={"data_dir": tmp}))
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}"
+        kiosk = make_live(Path(tmp))
+        url = kiosk.url
         taps = 0
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_context(
                 viewport={"width": 800, "height": 480}, has_touch=True, locale="fi-FI"
             ).new_page()
@@ -102,8 +94,7 @@ def taps_to_result() -> None:
                 tap(page.locator(f'#step-{step} .option[data-points="4"]'))
             score = page.locator(".result .score .value").inner_text()
             browser.close()
-        server.shutdown()
-        app.extensions["kiosk"].close()
+        kiosk.stop()
     print(f"taps from the start screen to the result: {taps} (goal 12); result shown: {score}")
 
 

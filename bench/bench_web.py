@@ -27,7 +27,6 @@ import http.client
 import itertools
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from browser_kiosk import free_port  # noqa: E402
 
 from kiosk.catalog.model import Activity, WeeklyRule  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
@@ -81,12 +83,6 @@ def make_catalogue(data_dir: Path, count: int) -> None:
         db.table("activities").insert_all(rows, pk="id")
         db.table("meta").upsert({"key": "catalog_source", "value": "bench"}, pk="key")
     store.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kb(pid: int) -> int:

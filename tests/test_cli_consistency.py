@@ -4,7 +4,6 @@ each program's environment variables under its own prefix, and exit codes that s
 from __future__ import annotations
 
 import logging
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from hub.config import HubConfig
 from kiosk.cli import build_parser
 from kiosk.cli import main as kiosk_main
 from kiosk.settings import load
+from tests.serve_support import free_port
 
 # The arguments each command needs besides --config.
 NEEDS = {"print-slip": ["a-1"], "import": ["catalogue.csv"], "check-config": []}
@@ -80,9 +80,7 @@ def test_upload_says_why_nothing_was_sent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("kiosk.upload.commands.TIME_SYNCED", tmp_path / "not-synchronised")
-    with socket.socket() as s:  # an address nothing answers on
-        s.bind(("127.0.0.1", 0))
-        nobody = f"http://127.0.0.1:{s.getsockname()[1]}"
+    nobody = f"http://127.0.0.1:{free_port()}"
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n'

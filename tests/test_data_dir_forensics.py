@@ -31,6 +31,7 @@ from kiosk.shared.bands import MIN_K
 from kiosk.store.db import Store
 from kiosk.tally import Tally
 from tests.selftest_support import answer
+from tests.serve_support import free_port, get, run_kiosk, wait_up
 from tests.sqlite_forensics import (
     band_states,
     fine_times,
@@ -39,7 +40,6 @@ from tests.sqlite_forensics import (
     trail,
     wal_frames,
 )
-from tests.test_serve import free_port, get, run_kiosk, wait_up
 
 PACK = "esis-fi-2019"
 VISITS, DAYS = 200, 4

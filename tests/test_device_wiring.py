@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,11 +13,11 @@ import pytest
 from flask import Flask
 
 from kiosk.app import create_app
-from kiosk.cli import web_server
 from kiosk.devices.pump import PAGE_SIGNALS
 from kiosk.settings import ConfigError, Settings
 from tests.conftest import csrf_token
 from tests.selftest_support import answer, lines_of, official_raw
+from tests.serve_support import WaitressKiosk, free_port
 from tests.staff_support import PIN, set_pin, try_pin
 
 STAFF_BUTTON, CALL, SPEECH_BUTTON = 17, 23, 27
@@ -278,13 +276,6 @@ def test_the_stream_never_carries_anything_from_the_self_test(gpio_app: Flask) -
     assert "score" in result and "score" not in said
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
-
-
 def open_stream(port: int) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     conn.request("GET", "/signals/stream")
@@ -301,8 +292,7 @@ def test_on_waitress_a_page_stream_never_starves_the_pages(tmp_path: Path) -> No
         gpio={"enabled": True, "pin_factory": "mock", "key_down_pin": KEY_PINS["down"]},
     )
     app = create_app(settings)
-    server = web_server(app, settings)
-    threading.Thread(target=server.run, daemon=True).start()
+    served = WaitressKiosk(app, settings)
     try:
         first = open_stream(port)
         second = open_stream(port)  # a new page: the first one's stream ends
@@ -321,6 +311,4 @@ def test_on_waitress_a_page_stream_never_starves_the_pages(tmp_path: Path) -> No
         app.extensions["kiosk"].extra["devices"].signals.close()
         assert b"superseded" not in second.read()
     finally:
-        app.extensions["kiosk"].extra["devices"].signals.close()
-        server.close()
-        app.extensions["kiosk"].close()
+        served.stop()

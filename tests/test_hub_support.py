@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from tests import hub_support
+from tests.serve_support import free_port
 
 
 def test_a_configured_server_that_cannot_be_reached_fails_the_test() -> None:
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        url = f"postgresql://root@127.0.0.1:{s.getsockname()[1]}/test"
+    url = f"postgresql://root@127.0.0.1:{free_port()}/test"
     with pytest.raises(pytest.fail.Exception, match=r"DATABASE_URL.*cannot be used"):
         hub_support.postgres_or_skip({"DATABASE_URL": url})
 

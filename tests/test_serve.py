@@ -5,42 +5,13 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, resp.read().decode()
-    finally:
-        conn.close()
-
-
-def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"kiosk serve exited with {proc.returncode}")
-        try:
-            get(port, "/healthz")
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("kiosk serve did not answer")
+from tests.serve_support import free_port, get, run_kiosk, wait_up
 
 
 @pytest.fixture
@@ -49,15 +20,6 @@ def serve(tmp_path: Path) -> Iterator[tuple[Path, int, dict[str, str]]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env["KIOSK_KIOSK_DATA_DIR"] = str(tmp_path / "data")
     yield tmp_path, port, env
-
-
-def run_kiosk(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def test_ready_and_watchdog_pings_reach_systemd(serve: tuple[Path, int, dict[str, str]]) -> None:

@@ -7,7 +7,6 @@ stands (or none). The hub runs on SQLite and, where a server answers, PostgreSQL
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import time
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from kiosk.upload.client import Sender, batches_url
 from kiosk.upload.commands import upload
 from kiosk.upload.state import UploadPart
 from tests.hub_support import FakeKiosk, LiveHub, enroll_kiosks, make_kiosk
+from tests.serve_support import free_port
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 START = datetime(2026, 10, 1, 12, tzinfo=HELSINKI)
@@ -64,9 +64,7 @@ def hub_days(hub: Hub, kiosk_id: str) -> int:
 
 
 def closed_port() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def test_hub_down_for_thirty_days_then_back(live_hub: LiveHub, hub_db: Hub, tmp_path: Path) -> None:

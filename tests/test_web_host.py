@@ -5,31 +5,27 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from kiosk.app import create_app
 from kiosk.context import Services
 from kiosk.settings import Settings
 from tests.conftest import csrf_token
 from tests.printing_support import wait_finished
+from tests.serve_support import LiveKiosk
 from tests.staff_support import sign_in
 
 
-class Live:
+class Live(LiveKiosk):
     """The kiosk on a random loopback port, asked with raw Host headers."""
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        super().__init__(app)
         self.port = self.server.server_port
-        serve = lambda: self.server.serve_forever(poll_interval=0.05)  # noqa: E731
-        threading.Thread(target=serve, daemon=True).start()
 
     def ask(
         self,
@@ -61,8 +57,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     kiosk = Live(create_app(settings))
     yield kiosk
-    kiosk.server.shutdown()
-    kiosk.app.extensions["kiosk"].close()
+    kiosk.stop()
 
 
 def test_its_own_names_on_its_own_port_are_answered(live: Live) -> None:

@@ -9,18 +9,31 @@ write no screenshots into the tree: ``make screenshots`` takes those.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
+from flask import Flask
 
-from tests.browser.screens import ARGS, CHROMIUM, LiveKiosk
+from hardware.speech import FakeSpeaker
+from tests.browser.screens import ARGS, CHROMIUM, showcase
 from tests.browser.screens import make_live as _make_live
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 
-__all__ = ["SCREENSHOTS", "LiveKiosk", "axe_violations", "make_live", "new_page"]
+__all__ = [
+    "SCREENSHOTS",
+    "LiveKiosk",
+    "axe_violations",
+    "focused_name",
+    "heard",
+    "make_live",
+    "new_page",
+    "speaker",
+]
 # Where a test may leave a picture of what it saw: outside the source tree.
 SCREENSHOTS = Path(tempfile.gettempdir()) / "kiosk-test-screenshots"
 
@@ -49,6 +62,15 @@ def live(tmp_path: Path) -> Iterator[LiveKiosk]:
     kiosk.stop()
 
 
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
+    """The showcase kiosk (screens.showcase), one for a module's tests; a module whose
+    kiosk needs other settings defines a ``kiosk`` of its own."""
+    live = showcase(tmp_path_factory.mktemp("showcase"))
+    yield live
+    live.stop()
+
+
 def new_page(browser: Any, width: int = 800, height: int = 480, locale: str = "fi-FI") -> Any:
     context = browser.new_context(
         viewport={"width": width, "height": height}, has_touch=True, locale=locale
@@ -66,3 +88,30 @@ def axe_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+class Served(Protocol):
+    """A kiosk served for a browser: on werkzeug (LiveKiosk) or on waitress."""
+
+    app: Flask
+
+
+def speaker(kiosk: Served) -> FakeSpeaker:
+    found = kiosk.app.extensions["kiosk"].extra["speech"].speaker
+    assert isinstance(found, FakeSpeaker)
+    return found
+
+
+def heard(kiosk: Served, wanted: str, seconds: float = 5.0, since: int = 0) -> bool:
+    """Whether the kiosk has said something starting with ``wanted`` (waiting a little),
+    among what it said after its first ``since`` utterances."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(text.startswith(wanted) for text in speaker(kiosk).texts[since:]):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def focused_name(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.innerText || ''")).strip()

@@ -7,20 +7,16 @@ A kiosk served here runs on a fixed clock (a Friday before noon), so "on now",
 
 from __future__ import annotations
 
-import logging
 import shutil
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
-from werkzeug.serving import make_server
-
 from kiosk.app import create_app
 from kiosk.settings import Settings
+from tests.serve_support import LiveKiosk
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Keep Chromium from phoning home: CI and kiosks have no general network.
@@ -33,6 +29,9 @@ ARGS = [
     "--disable-sync",
     "--no-sandbox",
 ]
+
+# The layout checker, evaluated in the page by every layout check (layout_check.js).
+CHECKER = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
 
 # The supported displays (docs/screens.md has their sizes in millimetres).
 SIZES: list[tuple[int, int]] = [(800, 480), (1024, 600), (1280, 720), (720, 1280), (1080, 1920)]
@@ -109,22 +108,6 @@ def show(page: Any, base: str, screen: Screen) -> None:
         if button.is_visible():
             button.tap()
             page.locator(":popover-open").wait_for()
-
-
-class LiveKiosk:
-    """The kiosk app on a loopback port, in a thread."""
-
-    def __init__(self, app: Flask) -> None:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.app.extensions["kiosk"].close()
 
 
 def make_live(data_dir: Path, fixed_clock: bool = False, **sections: dict[str, Any]) -> LiveKiosk:

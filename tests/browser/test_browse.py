@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,9 @@ from tests.browser.screens import (
     set_language,
     set_mode,
     show,
-    showcase,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
-    live = showcase(tmp_path_factory.mktemp("browse"))
-    yield live
-    live.stop()
 
 
 def test_tap_start_theme_activity_and_back(browser: Any, live: LiveKiosk) -> None:

@@ -8,8 +8,6 @@ key, no tap, no address typed after the start screen.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from hardware.speech import FakeSpeaker
 from kiosk.app import create_app
-from kiosk.cli import web_server
 from kiosk.settings import Settings
-from tests.browser.conftest import new_page
+from tests.browser.conftest import focused_name, heard, new_page, speaker
 from tests.browser.screens import FIXED_NOW
+from tests.serve_support import WaitressKiosk, free_port
 from tests.staff_support import set_pin
 
 pytestmark = pytest.mark.browser
@@ -40,15 +37,8 @@ KEYS = {
 STAFF_BUTTON, SPEECH_BUTTON = 17, 24
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
-
-
-class ServedKiosk:
-    """The kiosk app on waitress, on a loopback port, in a thread."""
+class ServedKiosk(WaitressKiosk):
+    """The kiosk with its buttons on mock pins, on waitress."""
 
     def __init__(self, tmp_path: Path, **sections: dict[str, Any]) -> None:
         settings = Settings().replace(
@@ -63,11 +53,9 @@ class ServedKiosk:
             },
             **sections,
         )
-        self.app = create_app(settings)
-        self.app.extensions["kiosk"].clock = lambda: FIXED_NOW  # today's list is not empty
-        self.server = web_server(self.app, settings)
-        self.url = f"http://127.0.0.1:{settings.web.port}"
-        threading.Thread(target=self.server.run, daemon=True).start()
+        app = create_app(settings)
+        app.extensions["kiosk"].clock = lambda: FIXED_NOW  # today's list is not empty
+        super().__init__(app, settings)
 
     @property
     def factory(self) -> Any:
@@ -80,11 +68,6 @@ class ServedKiosk:
         pin.drive_high()
         time.sleep(0.06)  # past the bounce time: the next press is one of its own
 
-    def stop(self) -> None:
-        self.app.extensions["kiosk"].extra["devices"].signals.close()  # as kiosk serve stops
-        self.server.close()
-        self.app.extensions["kiosk"].close()
-
 
 @pytest.fixture
 def kiosk(tmp_path: Path) -> Iterator[ServedKiosk]:
@@ -96,25 +79,6 @@ def kiosk(tmp_path: Path) -> Iterator[ServedKiosk]:
     )
     yield served
     served.stop()
-
-
-def speaker(kiosk: ServedKiosk) -> FakeSpeaker:
-    found = kiosk.app.extensions["kiosk"].extra["speech"].speaker
-    assert isinstance(found, FakeSpeaker)
-    return found
-
-
-def heard(kiosk: ServedKiosk, wanted: str, seconds: float = 5.0, since: int = 0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if any(text.startswith(wanted) for text in speaker(kiosk).texts[since:]):
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def focused_name(page: Any) -> str:
-    return str(page.evaluate("document.activeElement.innerText || ''")).strip()
 
 
 def press_and_see_the_focus_move(page: Any, kiosk: ServedKiosk, key: str) -> None:

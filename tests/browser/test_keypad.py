@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from flask import request
 
-from hardware.speech import FakeSpeaker
-from tests.browser.conftest import LiveKiosk, make_live, new_page
+from tests.browser.conftest import LiveKiosk, focused_name, heard, make_live, new_page, speaker
 from tests.selftest_support import official_raw
 
 pytestmark = pytest.mark.browser
@@ -35,27 +34,6 @@ def kiosk(tmp_path: Path) -> Iterator[LiveKiosk]:
     )
     yield live
     live.stop()
-
-
-def speaker(kiosk: LiveKiosk) -> FakeSpeaker:
-    found = kiosk.app.extensions["kiosk"].extra["speech"].speaker
-    assert isinstance(found, FakeSpeaker)
-    return found
-
-
-def heard(kiosk: LiveKiosk, wanted: str, seconds: float = 5.0, since: int = 0) -> bool:
-    """Whether the kiosk has said something starting with ``wanted`` (waiting a little),
-    among what it said after its first ``since`` utterances."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if any(text.startswith(wanted) for text in speaker(kiosk).texts[since:]):
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def focused_name(page: Any) -> str:
-    return str(page.evaluate("document.activeElement.innerText || ''")).strip()
 
 
 def move_to(page: Any, kiosk: LiveKiosk, name: str) -> None:

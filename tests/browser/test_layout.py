@@ -11,37 +11,27 @@ navigating, not by relaunching.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.screens import (
+    CHECKER,
     LANGUAGES,
     MODES,
     SCREENS,
     SIZES,
-    LiveKiosk,
     Screen,
     new_context,
     set_language,
     set_mode,
     show,
-    showcase,
 )
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
-CHECKER = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
 LARGE_TEXT = 1.8  # the root size in large text, against the normal one (kiosk.css)
 PROBLEMS = ("collapsed", "overlaps", "clipped", "sideways", "scrolls", "action", "covered", "small")
-
-
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
-    live = showcase(tmp_path_factory.mktemp("layout"))
-    yield live
-    live.stop()
 
 
 def check(page: Any, screen: Screen) -> dict[str, Any]:

@@ -9,26 +9,23 @@ score and scale, are on screen without scrolling too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.screens import (
+    CHECKER,
     LANGUAGES,
     SCREENS,
     SIZES,
-    LiveKiosk,
     new_context,
     set_language,
     set_mode,
     show,
-    showcase,
 )
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
-CHECKER = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
 # A 1280x800 panel as well as the supported sizes: the statement screen must not depend
 # on the landscape panels' exact proportions.
 FOLD_SIZES = [*SIZES, (1280, 800)]
@@ -93,13 +90,6 @@ READ_FIRST = {
     "consent": ["main h1", ".consent .lead"],
     "result": [".result h1", ".result .score", ".result .scale", ".result .scale-ends"],
 }
-
-
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
-    live = showcase(tmp_path_factory.mktemp("selftest-fold"))
-    yield live
-    live.stop()
 
 
 def outside(found: dict[str, Any]) -> list[str]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from hardware.speech import FakeSpeaker, Utterance
-from tests.browser.conftest import LiveKiosk, axe_violations, make_live, new_page
+from hardware.speech import Utterance
+from tests.browser.conftest import LiveKiosk, axe_violations, make_live, new_page, speaker
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +26,13 @@ def kiosk(tmp_path: Path) -> Iterator[LiveKiosk]:
     live.stop()
 
 
-def spoken(kiosk: LiveKiosk) -> FakeSpeaker:
-    speaker = kiosk.app.extensions["kiosk"].extra["speech"].speaker
-    assert isinstance(speaker, FakeSpeaker)
-    return speaker
-
-
 def wait_said(kiosk: LiveKiosk, count: int, seconds: float = 5.0) -> list[Utterance]:
     """The utterances once there are at least ``count`` of them."""
     deadline = time.monotonic() + seconds
-    while len(spoken(kiosk).said) < count:
-        assert time.monotonic() < deadline, f"said so far: {spoken(kiosk).texts}"
+    while len(speaker(kiosk).said) < count:
+        assert time.monotonic() < deadline, f"said so far: {speaker(kiosk).texts}"
         time.sleep(0.02)
-    return spoken(kiosk).said
+    return speaker(kiosk).said
 
 
 @pytest.mark.parametrize(
@@ -87,7 +81,7 @@ def test_without_listening_nothing_is_spoken(browser: Any, kiosk: LiveKiosk) -> 
     page.get_by_role("button", name="Tulosta lappu").focus()
     page.goto(kiosk.url + "/")
     page.wait_for_load_state("load")
-    assert spoken(kiosk).said == []
+    assert speaker(kiosk).said == []
 
 
 SCORE = """() => {

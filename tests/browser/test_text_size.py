@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.screens import SIZES, LiveKiosk, new_context, set_mode, showcase
+from tests.browser.screens import SIZES, new_context, set_mode
+from tests.serve_support import LiveKiosk
 
 pytestmark = pytest.mark.browser
 DOC = Path(__file__).resolve().parents[2] / "docs" / "screens.md"
@@ -54,13 +54,6 @@ def displays() -> dict[tuple[int, int], dict[str, float]]:
         distance = float(re.findall(r"\d+", cells[3])[0])
         rows[(w, h)] = {"pitch": area[0] / w, "distance": distance}
     return rows
-
-
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKiosk]:
-    live = showcase(tmp_path_factory.mktemp("text-size"))
-    yield live
-    live.stop()
 
 
 def test_the_docs_state_a_distance_for_every_supported_display() -> None:
