@@ -223,6 +223,22 @@ def enroll_kiosks(hub: Hub, *kiosks: FakeKiosk) -> None:
     enroll(hub, [k.enrollment() for k in kiosks])
 
 
+def region_tree(
+    regions: list[list[int]],
+) -> tuple[dict[str, int], list[tuple[str, tuple[str, ...]]]]:
+    """Kiosks' counts per region as the hub's table: kiosks r0k0..., regions r0...,
+    the fleet, and which cells sum to which."""
+    values: dict[str, int] = {"fleet": 0}
+    relations = [("fleet", tuple(f"r{i}" for i in range(len(regions))))]
+    for i, kiosks in enumerate(regions):
+        names = tuple(f"r{i}k{j}" for j in range(len(kiosks)))
+        values.update(zip(names, kiosks, strict=True))
+        values[f"r{i}"] = sum(kiosks)
+        values["fleet"] += sum(kiosks)
+        relations.append((f"r{i}", names))
+    return values, relations
+
+
 def feasible(
     figures: dict[Any, tuple[str, int]],
     relations: list[tuple[Any, tuple[Any, ...]]],

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+
+from tests.import_support import workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = Path(__file__).parent / "data" / "hostile"
@@ -73,12 +74,7 @@ def daily_without_end(n: int) -> bytes:
 
 
 def workbook(*rows: list[Any]) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(rows)
 
 
 def zip_bomb() -> bytes:

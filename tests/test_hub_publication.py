@@ -21,24 +21,10 @@ from hub.publication import (
     publish_bands,
 )
 from tests.hub_support import feasible
+from tests.hub_support import region_tree as tree
 from tests.profiles import examples
 
 Tree = tuple[dict[Any, int], list[tuple[Any, tuple[Any, ...]]]]
-
-
-def tree(regions: list[list[int]]) -> Tree:
-    """Kiosks' counts per region as the hub's table: kiosks, regions, the fleet."""
-    values: dict[Any, int] = {"fleet": 0}
-    relations: list[tuple[Any, tuple[Any, ...]]] = [
-        ("fleet", tuple(f"r{i}" for i in range(len(regions))))
-    ]
-    for i, kiosks in enumerate(regions):
-        names = tuple(f"r{i}k{j}" for j in range(len(kiosks)))
-        values.update(zip(names, kiosks, strict=True))
-        values[f"r{i}"] = sum(kiosks)
-        values["fleet"] += sum(kiosks)
-        relations.append((f"r{i}", names))
-    return values, relations
 
 
 def published(values: dict[Any, int], relations: Any) -> dict[Any, tuple[str, int]]:

@@ -16,6 +16,7 @@ from kiosk.catalog.importers import Limits, ParseResult, parse
 from kiosk.catalog.importers.common import is_formula, strip_html
 from kiosk.catalog.model import Occurrence, WeeklyRule
 from kiosk.settings import Settings
+from tests.import_support import workbook_bytes as xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 LIMITS = Limits.from_settings(Settings())
@@ -155,16 +156,6 @@ def test_unknown_columns_and_categories_are_errors() -> None:
 def test_broken_csv_quotes_are_an_error_with_a_line() -> None:
     r = text_csv('title_fi,place\nA,"auki\n')
     assert r.problems and r.activities == []
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_xlsx_formula_cells_are_refused_not_evaluated() -> None:

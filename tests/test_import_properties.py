@@ -10,7 +10,6 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from kiosk.catalog.apply import apply
 from kiosk.catalog.importers import Limits, ParseResult, parse
@@ -18,6 +17,7 @@ from kiosk.catalog.importers.rows import COLUMNS
 from kiosk.catalog.model import Activity
 from kiosk.settings import Settings
 from kiosk.store.db import Store
+from tests.import_support import workbook_bytes
 
 LIMITS = Limits.from_settings(Settings())
 TODAY = date(2026, 9, 1)
@@ -125,13 +125,9 @@ def test_random_csv_rows(rows: list[list[str]], delimiter: str) -> None:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sheets())
 def test_random_xlsx_rows(rows: list[list[str]]) -> None:
-    wb = Workbook()
-    for row in rows:
-        # openpyxl refuses control characters in cells; the file could not hold them.
-        wb.active.append(["".join(c for c in v if c >= " " or c in "\t\n") for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    result = parse_as("a.xlsx", buf.getvalue())
+    # openpyxl refuses control characters in cells; the file could not hold them.
+    kept = [["".join(c for c in v if c >= " " or c in "\t\n") for v in row] for row in rows]
+    result = parse_as("a.xlsx", workbook_bytes(kept))
     check(result)
     all_or_nothing(result)
 

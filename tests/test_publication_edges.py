@@ -15,6 +15,7 @@ from hub.publication import (
     protect_counts,
     publish_bands,
 )
+from tests.hub_support import region_tree as tree
 
 Relations = list[tuple[str, tuple[str, ...]]]
 
@@ -22,19 +23,6 @@ Relations = list[tuple[str, tuple[str, ...]]]
 def marks(values: dict[str, int], relations: Relations) -> dict[str, str]:
     """The cells not shown as they are."""
     return {k: f.mark for k, f in protect_counts(values, relations).items() if f.mark != SHOWN}
-
-
-def tree(regions: list[list[int]]) -> tuple[dict[str, int], Relations]:
-    """Kiosks' counts per region: kiosks r0k0..., regions r0..., the fleet."""
-    values: dict[str, int] = {"fleet": 0}
-    relations: Relations = [("fleet", tuple(f"r{i}" for i in range(len(regions))))]
-    for i, kiosks in enumerate(regions):
-        names = tuple(f"r{i}k{j}" for j in range(len(kiosks)))
-        values.update(zip(names, kiosks, strict=True))
-        values[f"r{i}"] = sum(kiosks)
-        values["fleet"] += sum(kiosks)
-        relations.append((f"r{i}", names))
-    return values, relations
 
 
 # --- what an attacker can work out ---------------------------------------------------------

@@ -18,6 +18,7 @@ from kiosk.catalog.importers.common import Problem, stable_id
 from kiosk.catalog.importers.spreadsheet import parse_csv, parse_xlsx
 from kiosk.catalog.model import Activity, Occurrence, WeeklyRule
 from kiosk.settings import Settings
+from tests.import_support import workbook_bytes as xlsx
 
 LIMITS = Limits.from_settings(Settings())
 TODAY = date(2026, 9, 1)
@@ -44,10 +45,7 @@ def one(body: str) -> Activity:
 def test_an_empty_file_says_so() -> None:
     assert messages(csv("")) == ["t.csv: the file is empty"]
     assert messages(csv("\n\n;;\n")) == ["t.csv: the file is empty"]  # empty lines only
-    wb = Workbook()
-    buf = io.BytesIO()
-    wb.save(buf)
-    assert messages(read_xlsx(buf.getvalue())) == ["t.xlsx: the file is empty"]
+    assert messages(read_xlsx(xlsx([]))) == ["t.xlsx: the file is empty"]
 
 
 def test_header_names_ignore_case_spaces_and_a_stray_bom() -> None:
@@ -350,16 +348,6 @@ def test_broken_quotes_name_the_line_and_keep_the_rows_read_before() -> None:
     assert messages(r) == ["t.csv, line 3: not readable as CSV: unexpected end of data"]
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def read_xlsx(data: bytes, limits: Limits = LIMITS) -> ParseResult:
     return parse(data, name="t.xlsx", source="t.xlsx", limits=limits, today=TODAY)
 
@@ -581,21 +569,10 @@ def test_a_number_stored_with_a_decimal_point_reads_as_typed() -> None:
 
 
 def test_empty_rows_above_the_header_are_skipped_and_rows_keep_their_numbers() -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.cell(row=3, column=1).value = "title_fi"
-    ws.cell(row=3, column=2).value = "times"
-    ws.cell(row=4, column=1).value = "A"
-    ws.cell(row=5, column=1).value = "B"
-    ws.cell(row=5, column=2).value = "joskus"
-    buf = io.BytesIO()
-    wb.save(buf)
-    bad = messages(read_xlsx(buf.getvalue()))
+    above: list[list[object]] = [[], [], ["title_fi", "times"], ["A"]]
+    bad = messages(read_xlsx(xlsx([*above, ["B", "joskus"]])))
     assert len(bad) == 1 and bad[0].startswith("t.xlsx, row 5, column 'times': ")
-    ws.cell(row=5, column=2).value = "ti 10-12"
-    buf = io.BytesIO()
-    wb.save(buf)
-    good = read_xlsx(buf.getvalue())
+    good = read_xlsx(xlsx([*above, ["B", "ti 10-12"]]))
     assert messages(good) == []
     assert [a.title["fi"] for a in good.activities] == ["A", "B"]
 
