@@ -285,7 +285,10 @@ def test_a_visit_is_heard_in_order_in_each_language(
     live = make_live(
         tmp_path,
         fixed_clock=True,
-        printer={"kind": "emulator", "emulator_fault": "paper_out", "status_timeout": 0.2},
+        # The fault comes a second after "Printing…": sooner, on a loaded machine, it can
+        # reach the speech worker before "Printing…" is taken, and the newest utterance
+        # replaces one still waiting (by design), so "Printing…" would not be heard.
+        printer={"kind": "emulator", "emulator_fault": "paper_out", "status_timeout": 1.0},
         speech={"kind": "fake", "private": private},
     )
     try:
