@@ -17,13 +17,18 @@ event's time stamp (sent to the benchmark by a listener) and the paint's.
 A last row taps between two blank pages that the browser serves itself: what any
 page load costs in this Chromium, the floor under the rows that load a page.
 
+With ``--swap``, the browse path is tapped once more with its links changed in
+place (the next screen fetched and put in place of the old one's body, no new
+document): what the kiosk does not do, measured as the figure a choice between a
+page per screen and screens swapped in place can be made on.
+
 It runs twice: as is, and as a stand-in for a Raspberry Pi: Chromium slowed 4x
 (CDP ``Emulation.setCPUThrottlingRate``) and, with ``taskset``, the server on one
 core and Chromium on another (``--pin both``, the default); ``--pin server`` pins
 the server alone and leaves Chromium free, ``--pin none`` pins nothing. The load
 average is printed beside the figures: on a shared machine they move with it.
 
-Usage: ``.venv/bin/python bench/bench_taps.py [--rounds 10] [--only pi] [--pin server]``.
+Usage: ``.venv/bin/python bench/bench_taps.py [--rounds 10] [--only pi] [--pin server] [--swap]``.
 """
 
 from __future__ import annotations
@@ -69,6 +74,25 @@ WATCH = """selector => {
     }).observe(document.body,
                {subtree: true, childList: true, characterData: true, attributes: true});
   });
+}"""
+# Links change the screen in place: the next screen is fetched and its body put in
+# place of this one's; a watch (as WATCH) resolves at the first frame after it.
+SWAP_LINKS = """() => {
+  document.addEventListener('click', e => {
+    const link = e.target instanceof Element && e.target.closest('a[href]');
+    if (!link) { return; }
+    e.preventDefault();
+    window.benchPainted = fetch(link.href, {credentials: 'same-origin'})
+      .then(r => r.text())
+      .then(html => {
+        const doc = new DOMParser().parseFromString(html, 'text/html');
+        document.title = doc.title;
+        document.body.replaceWith(doc.body);
+        history.pushState(null, '', link.href);
+        return new Promise(resolve => requestAnimationFrame(() => setTimeout(
+          () => resolve(performance.timeOrigin + performance.now()))));
+      });
+  }, {capture: true});
 }"""
 # CPU work the page does, to show that the throttle holds after each navigation.
 SPIN = """() => { const t = performance.now(); let x = 0;
@@ -124,6 +148,14 @@ class Taps:
         painted = float(self.page.evaluate(FCP))
         self.record(name, painted - self._touched(n))
 
+    def swapped(self, name: str, selector: str) -> None:
+        """Tap a link changed in place (SWAP_LINKS), and time to the frame after."""
+        n = self._touch(selector)
+        self.page.wait_for_function("() => window.benchPainted !== undefined")
+        painted = float(self.page.evaluate("() => window.benchPainted.then(t => t)"))
+        self.page.evaluate("() => { window.benchPainted = undefined; }")
+        self.record(name, painted - self._touched(n))
+
     def in_place(self, name: str, selector: str, shows: str) -> None:
         """Tap, and time to the first frame after ``shows`` appears on the page."""
         self.page.evaluate(WATCH, shows)
@@ -139,6 +171,13 @@ def browse(taps: Taps) -> None:
     taps.in_place("activity -> Print slip: 'Printing…'", "button.print", ".print-status")
     page.locator("button.print:enabled").wait_for(timeout=30000)
     taps.to_page("activity -> Home", ".bar-actions .action.home", r"/$")
+
+
+def browse_swapped(taps: Taps) -> None:
+    """The browse path with its links changed in place (the kiosk loads pages)."""
+    taps.swapped("start -> list, swapped in place", ".tile-browse")
+    taps.swapped("list -> activity, swapped in place", ".card a")
+    taps.swapped("activity -> Home, swapped in place", ".bar-actions .action.home")
 
 
 def selftest(taps: Taps) -> None:
@@ -197,7 +236,12 @@ def floor(browser: Any, rounds: int, throttle: float) -> Taps:
 
 
 def run(
-    browser: Any, base: str, rounds: int, throttle: float, on_round: Callable[[Any], None]
+    browser: Any,
+    base: str,
+    rounds: int,
+    throttle: float,
+    on_round: Callable[[Any], None],
+    swap: bool = False,
 ) -> Taps:
     context = browser.new_context(
         viewport={"width": SIZE[0], "height": SIZE[1]}, has_touch=True, locale="fi-FI"
@@ -214,6 +258,16 @@ def run(
         browse(taps)
         selftest(taps)
         on_round(page)
+    if swap:
+        # The same page from here on: one load, then every screen swapped in.
+        page.goto(base + "/")
+        page.evaluate(SWAP_LINKS)
+        for n in range(rounds + 1):
+            browse_swapped(taps)
+            if n == 0:  # as above: the first round is not counted
+                for name in [row for row in taps.order if "swapped" in row]:
+                    taps.order.remove(name)
+                    del taps.times[name]
     context.close()
     return taps
 
@@ -241,6 +295,9 @@ def main() -> int:
         help="in the Pi set-up: the server and Chromium each on a core, the server alone, none",
     )
     parser.add_argument("--no-pin", action="store_true", help="the same as --pin none")
+    parser.add_argument(
+        "--swap", action="store_true", help="also tap the browse path with screens swapped in place"
+    )
     args = parser.parse_args()
     if CHROMIUM is None:
         print("no Chromium installed (apt-get install chromium)")
@@ -272,6 +329,7 @@ def main() -> int:
                     args.rounds,
                     throttle,
                     spin,
+                    swap=args.swap,
                 )
                 blank = floor(browser, args.rounds, throttle)
                 for row in blank.order:
