@@ -69,4 +69,9 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
 
 
 # The hub's backends (SQLite, and PostgreSQL when a server answers) and its live server.
+# gpiozero's mock pins for the device tests.
+from tests.gpio_support import mock_pins  # noqa: E402, F401
 from tests.hub_support import hub_db, live_hub  # noqa: E402, F401
+
+# A kiosk uploading to a live hub on simulated days.
+from tests.upload_support import uploading  # noqa: E402, F401

@@ -5,14 +5,13 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from gpiozero import Button, Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
+from gpiozero import Button
 
 from hardware.display import FakeDisplay, NoDisplay
 from hardware.gpio import (
@@ -38,18 +37,9 @@ from kiosk.devices.pump import (
     standard_pump,
 )
 from kiosk.settings import DisplaySection, GpioSection
+from tests.gpio_support import BUTTON, CALL, LED, PAPER, PIR
 
-PIR, BUTTON, PAPER, LED, CALL = 4, 17, 27, 5, 6
 HKI = ZoneInfo("Europe/Helsinki")
-
-
-@pytest.fixture
-def factory() -> Iterator[Any]:
-    previous = Device.pin_factory
-    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
-    yield Device.pin_factory
-    Device.pin_factory.reset()
-    Device.pin_factory = previous
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
@@ -75,7 +65,7 @@ ALL_PINS = GpioSection(
 # --- build_devices ----------------------------------------------------------------------
 
 
-def test_gpio_off_builds_no_devices(factory: Any) -> None:
+def test_gpio_off_builds_no_devices(mock_pins: Any) -> None:
     devices = build_devices(GpioSection(pir_pin=PIR), DisplaySection(kind="fake"))
     assert devices.pir is None and devices.light is None and devices.paper_sensor is None
     assert devices.paper_low is None
@@ -85,12 +75,12 @@ def test_gpio_off_builds_no_devices(factory: Any) -> None:
     Button(PIR).close()  # the pin was never claimed
 
 
-def test_every_configured_device_is_built(factory: Any) -> None:
-    devices = build_devices(ALL_PINS, DisplaySection(), pin_factory=factory)
+def test_every_configured_device_is_built(mock_pins: Any) -> None:
+    devices = build_devices(ALL_PINS, DisplaySection(), pin_factory=mock_pins)
     assert devices.pir is not None and devices.staff_button is not None
     assert devices.light is not None and devices.call_staff.available
     assert devices.paper_low is False
-    factory.pin(PAPER).drive_low()
+    mock_pins.pin(PAPER).drive_low()
     assert devices.paper_low is True
     assert isinstance(devices.display, NoDisplay)
     devices.close()
@@ -105,7 +95,7 @@ def test_mock_factory_from_settings() -> None:
     devices.close()
 
 
-def test_a_pin_used_twice_is_refused(factory: Any) -> None:
+def test_a_pin_used_twice_is_refused(mock_pins: Any) -> None:
     gpio = GpioSection(enabled=True, pir_pin=PIR, call_staff_pin=PIR)
     with pytest.raises(
         GpioError, match=r"gpio.call_staff_pin = 4: pin already used by gpio.pir_pin"
@@ -114,13 +104,13 @@ def test_a_pin_used_twice_is_refused(factory: Any) -> None:
     Button(PIR).close()
 
 
-def test_one_pin_for_two_buttons_is_refused_naming_the_setting(factory: Any) -> None:
+def test_one_pin_for_two_buttons_is_refused_naming_the_setting(mock_pins: Any) -> None:
     gpio = GpioSection(enabled=True, staff_button_pin=BUTTON, speech_button_pin=BUTTON)
     with pytest.raises(GpioError, match=r"gpio\.speech_button_pin = \d+: pin already used"):
         build_devices(gpio, DisplaySection())
 
 
-def test_a_failing_device_releases_the_others(factory: Any) -> None:
+def test_a_failing_device_releases_the_others(mock_pins: Any) -> None:
     # 99 bypasses the settings' range check, as a hand-built section could.
     gpio = GpioSection(enabled=True, staff_button_pin=BUTTON, call_staff_pin=99)
     with pytest.raises(GpioError, match=r"gpio\.call_staff_pin = 99"):
@@ -128,7 +118,7 @@ def test_a_failing_device_releases_the_others(factory: Any) -> None:
     Button(BUTTON).close()
 
 
-def test_call_staff_only_when_wired_and_open(factory: Any) -> None:
+def test_call_staff_only_when_wired_and_open(mock_pins: Any) -> None:
     hours = "ma-pe 10-16"
     monday_noon = datetime(2026, 11, 23, 12, 0, tzinfo=HKI)
     sunday = datetime(2026, 11, 29, 12, 0, tzinfo=HKI)
@@ -142,17 +132,17 @@ def test_call_staff_only_when_wired_and_open(factory: Any) -> None:
     with pytest.raises(ValueError, match="present hours"):
         wired.call_staff_now("always", monday_noon)
     wired.close()
-    assert not factory.pin(CALL).state
+    assert not mock_pins.pin(CALL).state
 
 
-def test_show_status_sets_the_light(factory: Any) -> None:
+def test_show_status_sets_the_light(mock_pins: Any) -> None:
     devices = build_devices(ALL_PINS, DisplaySection())
     assert devices.show_status("ready", True) == STEADY
-    assert factory.pin(LED).state
+    assert mock_pins.pin(LED).state
     assert devices.show_status("paper_out", True) == SLOW
     assert devices.light is not None and devices.light.pattern == SLOW
     devices.close()
-    assert not factory.pin(LED).state  # off: the kiosk is not running
+    assert not mock_pins.pin(LED).state  # off: the kiosk is not running
 
 
 # --- screen signals ------------------------------------------------------------------------
@@ -262,7 +252,7 @@ def test_pump_ticks_without_events() -> None:
     pump.stop()
 
 
-def test_standard_pump_end_to_end(factory: Any) -> None:
+def test_standard_pump_end_to_end(mock_pins: Any) -> None:
     events: EventQueue = queue.Queue()
     display = FakeDisplay()
     devices = Devices(
@@ -290,15 +280,15 @@ def test_standard_pump_end_to_end(factory: Any) -> None:
         assert display.calls[0] == "on"  # switched on once at start
         assert wait_until(lambda: "sleep" in signals.pop_for_page())
         # Someone walks up: the screen wakes and the page starts its attract loop.
-        factory.pin(PIR).drive_high()
+        mock_pins.pin(PIR).drive_high()
         assert wait_until(lambda: display.is_on)
         assert wait_until(lambda: "wake" in signals.pop_for_page())
         # The staff button opens the PIN pad.
-        factory.pin(BUTTON).drive_low()
+        mock_pins.pin(BUTTON).drive_low()
         assert wait_until(lambda: "open_staff_pad" in signals.pop_for_page())
         # The paper sensor feeds the printer state.
-        factory.pin(PAPER).drive_low()
-        factory.pin(PAPER).drive_high()
+        mock_pins.pin(PAPER).drive_low()
+        mock_pins.pin(PAPER).drive_high()
         assert wait_until(lambda: paper == [True, False])
         # The status light follows the status callback.
         assert wait_until(lambda: devices.light is not None and devices.light.pattern == STEADY)
@@ -311,7 +301,7 @@ def test_standard_pump_end_to_end(factory: Any) -> None:
     assert display.is_on
 
 
-def test_display_failure_is_reported_not_fatal(factory: Any) -> None:
+def test_display_failure_is_reported_not_fatal(mock_pins: Any) -> None:
     events: EventQueue = queue.Queue()
     display = FakeDisplay()
     display.fail = True
@@ -327,7 +317,7 @@ def test_display_failure_is_reported_not_fatal(factory: Any) -> None:
     devices.close()  # logs the failing display, does not raise
 
 
-def test_outside_the_screens_hours_motion_leaves_it_off(factory: Any) -> None:
+def test_outside_the_screens_hours_motion_leaves_it_off(mock_pins: Any) -> None:
     events: EventQueue = queue.Queue()
     display = FakeDisplay()
     devices = Devices(events, display, CallStaff(None, 10))
@@ -358,10 +348,10 @@ def test_outside_the_screens_hours_motion_leaves_it_off(factory: Any) -> None:
 
 
 def test_a_navigation_button_wakes_the_screen_and_reaches_the_page_as_its_key(
-    factory: Any,
+    mock_pins: Any,
 ) -> None:
     gpio = GpioSection(enabled=True, key_down_pin=BUTTON, key_select_pin=PAPER)
-    devices = build_devices(gpio, DisplaySection(kind="fake"), pin_factory=factory)
+    devices = build_devices(gpio, DisplaySection(kind="fake"), pin_factory=mock_pins)
     display = devices.display
     assert isinstance(display, FakeDisplay)
     signals = ScreenSignals()
@@ -376,8 +366,8 @@ def test_a_navigation_button_wakes_the_screen_and_reaches_the_page_as_its_key(
         assert wait_until(lambda: display.calls[:1] == ["on"])
         display.off()
         for pin in (BUTTON, BUTTON, PAPER):
-            factory.pin(pin).drive_low()
-            factory.pin(pin).drive_high()
+            mock_pins.pin(pin).drive_low()
+            mock_pins.pin(pin).drive_high()
             time.sleep(0.06)  # past the bounce time: three presses, not one
         assert wait_until(lambda: len(taken()) >= 3)
         assert keys == ["key_down", "key_down", "key_select"]

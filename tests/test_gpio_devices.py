@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from gpiozero import Button, Device
-from gpiozero.pins.mock import MockFactory, MockPin, MockPWMPin
+from gpiozero import Button
+from gpiozero.pins.mock import MockFactory, MockPin
 
 from hardware.gpio import (
     FAST,
@@ -32,17 +32,7 @@ from hardware.gpio import (
     light_pattern,
     make_pin_factory,
 )
-
-PIR, BUTTON, PAPER, LED, CALL = 4, 17, 27, 5, 6
-
-
-@pytest.fixture
-def factory() -> Iterator[Any]:
-    previous = Device.pin_factory
-    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
-    yield Device.pin_factory
-    Device.pin_factory.reset()
-    Device.pin_factory = previous
+from tests.gpio_support import BUTTON, CALL, LED, PAPER, PIR
 
 
 @pytest.fixture
@@ -72,10 +62,10 @@ def assert_quiet(events: EventQueue, wait: float = 0.3) -> None:
 # --- PIR --------------------------------------------------------------------------
 
 
-def test_motion_right_after_start_is_not_lost(factory: Any, events: EventQueue) -> None:
+def test_motion_right_after_start_is_not_lost(mock_pins: Any, events: EventQueue) -> None:
     # The first-sample gotcha: without waiting for it, this edge fires nothing.
     pir = PirSensor(PIR, events, idle_seconds=None, sample_rate=100)
-    factory.pin(PIR).drive_high()
+    mock_pins.pin(PIR).drive_high()
     assert kinds(events, 1) == ["motion"]
     assert pir.motion
     pir.close()
@@ -98,30 +88,32 @@ def test_someone_already_there_at_start_is_motion(events: EventQueue) -> None:
     held.reset()
 
 
-def test_no_motion_turns_idle_and_motion_cancels_it(factory: Any, events: EventQueue) -> None:
+def test_no_motion_turns_idle_and_motion_cancels_it(mock_pins: Any, events: EventQueue) -> None:
     pir = PirSensor(PIR, events, idle_seconds=0.05, sample_rate=100)
     assert kinds(events, 1) == ["idle"]
-    factory.pin(PIR).drive_high()
+    mock_pins.pin(PIR).drive_high()
     assert kinds(events, 1) == ["motion"]
     assert_quiet(events)
-    factory.pin(PIR).drive_low()
+    mock_pins.pin(PIR).drive_low()
     assert kinds(events, 1) == ["idle"]
     pir.close()
 
 
-def test_motion_before_the_idle_time_keeps_the_screen_on(factory: Any, events: EventQueue) -> None:
+def test_motion_before_the_idle_time_keeps_the_screen_on(
+    mock_pins: Any, events: EventQueue
+) -> None:
     pir = PirSensor(PIR, events, idle_seconds=0.4, sample_rate=100)
-    factory.pin(PIR).drive_high()
+    mock_pins.pin(PIR).drive_high()
     assert kinds(events, 1) == ["motion"]
     assert_quiet(events, 0.6)
     pir.close()
 
 
-def test_never_idle_when_screen_off_is_disabled(factory: Any, events: EventQueue) -> None:
+def test_never_idle_when_screen_off_is_disabled(mock_pins: Any, events: EventQueue) -> None:
     pir = PirSensor(PIR, events, idle_seconds=0, sample_rate=100)
-    factory.pin(PIR).drive_high()
+    mock_pins.pin(PIR).drive_high()
     assert kinds(events, 1) == ["motion"]
-    factory.pin(PIR).drive_low()
+    mock_pins.pin(PIR).drive_low()
     assert wait_until(lambda: not pir.motion)
     assert_quiet(events)
     pir.close()
@@ -154,9 +146,9 @@ def test_patterns_are_told_apart() -> None:
     assert len({STEADY, SLOW, FAST, OFF}) == 4
 
 
-def test_status_light_steady_blink_and_off(factory: Any) -> None:
+def test_status_light_steady_blink_and_off(mock_pins: Any) -> None:
     light = StatusLight(LED)
-    pin = factory.pin(LED)
+    pin = mock_pins.pin(LED)
     light.show(STEADY)
     light.show(STEADY)  # the same pattern again changes nothing
     pin.assert_states([False, True])
@@ -168,9 +160,9 @@ def test_status_light_steady_blink_and_off(factory: Any) -> None:
     assert not pin.state
 
 
-def test_status_light_fast_blink_is_sampled_on_and_off(factory: Any) -> None:
+def test_status_light_fast_blink_is_sampled_on_and_off(mock_pins: Any) -> None:
     light = StatusLight(LED)
-    pin = factory.pin(LED)
+    pin = mock_pins.pin(LED)
     light.show(FAST)
     seen: set[bool] = set()
     deadline = time.monotonic() + 3
@@ -186,9 +178,9 @@ def test_status_light_fast_blink_is_sampled_on_and_off(factory: Any) -> None:
 # --- staff button and paper sensor ---------------------------------------------------
 
 
-def test_staff_button_press_is_one_event(factory: Any, events: EventQueue) -> None:
+def test_staff_button_press_is_one_event(mock_pins: Any, events: EventQueue) -> None:
     button = StaffButton(BUTTON, events)
-    pin = factory.pin(BUTTON)
+    pin = mock_pins.pin(BUTTON)
     pin.drive_low()
     pin.drive_high()
     assert kinds(events, 1) == ["staff_button"]
@@ -196,23 +188,23 @@ def test_staff_button_press_is_one_event(factory: Any, events: EventQueue) -> No
     button.close()
 
 
-def test_speech_button_press_is_one_event(factory: Any, events: EventQueue) -> None:
+def test_speech_button_press_is_one_event(mock_pins: Any, events: EventQueue) -> None:
     button = SpeechButton(BUTTON, events)
-    pin = factory.pin(BUTTON)
+    pin = mock_pins.pin(BUTTON)
     pin.drive_low()
     pin.drive_high()
     assert kinds(events, 1) == ["speech_button"]
     assert_quiet(events, 0.1)
     button.close()
-    assert factory.pin(BUTTON).state  # released: pulled up again, nothing holds it
+    assert mock_pins.pin(BUTTON).state  # released: pulled up again, nothing holds it
 
 
 @pytest.mark.parametrize("key", NAVIGATION_KEYS)
 def test_a_navigation_button_press_is_one_event_naming_its_key(
-    factory: Any, events: EventQueue, key: str
+    mock_pins: Any, events: EventQueue, key: str
 ) -> None:
     button = KeyButton(BUTTON, events, key)
-    pin = factory.pin(BUTTON)
+    pin = mock_pins.pin(BUTTON)
     pin.drive_low()
     pin.drive_high()
     assert kinds(events, 1) == [f"key_{key}"]
@@ -220,15 +212,15 @@ def test_a_navigation_button_press_is_one_event_naming_its_key(
     button.close()
 
 
-def test_an_unknown_navigation_key_is_refused(factory: Any, events: EventQueue) -> None:
+def test_an_unknown_navigation_key_is_refused(mock_pins: Any, events: EventQueue) -> None:
     with pytest.raises(ValueError, match="unknown navigation key 'left'"):
         KeyButton(BUTTON, events, "left")
     Button(BUTTON).close()  # the pin was never claimed
 
 
-def test_paper_low_sensor_active_low(factory: Any, events: EventQueue) -> None:
+def test_paper_low_sensor_active_low(mock_pins: Any, events: EventQueue) -> None:
     sensor = PaperLowSensor(PAPER, events)
-    pin = factory.pin(PAPER)
+    pin = mock_pins.pin(PAPER)
     assert not sensor.paper_low
     pin.drive_low()
     assert sensor.paper_low
@@ -238,9 +230,9 @@ def test_paper_low_sensor_active_low(factory: Any, events: EventQueue) -> None:
     sensor.close()
 
 
-def test_paper_low_sensor_active_high(factory: Any, events: EventQueue) -> None:
+def test_paper_low_sensor_active_high(mock_pins: Any, events: EventQueue) -> None:
     sensor = PaperLowSensor(PAPER, events, active_low=False)
-    factory.pin(PAPER).drive_high()
+    mock_pins.pin(PAPER).drive_high()
     assert sensor.paper_low
     assert kinds(events, 1) == ["paper_low"]
     sensor.close()
@@ -249,9 +241,9 @@ def test_paper_low_sensor_active_high(factory: Any, events: EventQueue) -> None:
 # --- call staff ---------------------------------------------------------------------------
 
 
-def test_call_staff_holds_the_output_then_releases(factory: Any) -> None:
+def test_call_staff_holds_the_output_then_releases(mock_pins: Any) -> None:
     call = CallStaff(CALL, 0.2)
-    pin = factory.pin(CALL)
+    pin = mock_pins.pin(CALL)
     assert call.available
     assert call.call() is True
     assert wait_until(lambda: call.calling)
@@ -262,12 +254,12 @@ def test_call_staff_holds_the_output_then_releases(factory: Any) -> None:
     call.close()
 
 
-def test_call_staff_close_silences_a_running_call(factory: Any) -> None:
+def test_call_staff_close_silences_a_running_call(mock_pins: Any) -> None:
     call = CallStaff(CALL, 30)
     call.call()
     assert wait_until(lambda: call.calling)
     call.close()
-    assert not factory.pin(CALL).state
+    assert not mock_pins.pin(CALL).state
 
 
 def test_call_staff_without_output_says_so() -> None:
@@ -288,19 +280,19 @@ def test_pin_factory_by_name() -> None:
         make_pin_factory("pigpio")
 
 
-def test_closing_releases_the_pin(factory: Any, events: EventQueue) -> None:
+def test_closing_releases_the_pin(mock_pins: Any, events: EventQueue) -> None:
     StaffButton(BUTTON, events).close()
     Button(BUTTON).close()  # would raise GPIOPinInUse if still held
 
 
 def test_a_touch_restarts_the_idle_count_but_not_during_motion(
-    factory: Any, events: EventQueue
+    mock_pins: Any, events: EventQueue
 ) -> None:
     pir = PirSensor(PIR, events, idle_seconds=0.05, sample_rate=100)
     assert kinds(events, 1) == ["idle"]
     pir.keep_awake()  # someone uses the screen out of the sensor's sight
     assert kinds(events, 1) == ["idle"]
-    factory.pin(PIR).drive_high()
+    mock_pins.pin(PIR).drive_high()
     assert kinds(events, 1) == ["motion"]
     pir.keep_awake()
     assert_quiet(events)

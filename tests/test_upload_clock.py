@@ -5,30 +5,14 @@ nothing counted is dropped or sent twice, and at the end the hub's totals are th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from hub.app import HubConfig, create_app
 from hub.db import Hub
 from kiosk.upload import outbox
-from tests.hub_support import FakeClock, FakeKiosk, LiveHub, enroll_kiosks, make_kiosk
-from tests.upload_support import at, hub_days, hub_total, kiosk_total, night
-
-FIRST = datetime(2026, 11, 2)
-
-
-@pytest.fixture
-def setup(hub_db: Hub, tmp_path: Path) -> Iterator[tuple[FakeKiosk, LiveHub, FakeClock]]:
-    clock = FakeClock(at(FIRST, 8).astimezone(UTC))
-    live = LiveHub(create_app(HubConfig(tmp_path / "hub-data", clock=clock), db=hub_db))
-    kiosk = make_kiosk(tmp_path, hub_url=live.url)
-    enroll_kiosks(hub_db, kiosk)
-    yield kiosk, live, clock
-    kiosk.close()
-    live.stop()
+from tests.hub_support import FakeClock, FakeKiosk, LiveHub
+from tests.upload_support import FIRST, at, hub_days, hub_total, kiosk_total, night
 
 
 def day(d: int) -> datetime:
@@ -65,9 +49,9 @@ def assert_all_arrived(hub: Hub, kiosk: FakeKiosk, days: int) -> None:
 
 
 def test_a_clock_two_days_behind_sends_its_counts_as_corrections(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, hub_clock = setup
+    kiosk, live, hub_clock = uploading
     for d in range(5):
         assert live_day(kiosk, live, hub_clock, d)[0] == 0
     behind = -timedelta(days=2)
@@ -85,9 +69,9 @@ def test_a_clock_two_days_behind_sends_its_counts_as_corrections(
 
 
 def test_a_clock_three_days_ahead_and_back_closes_no_day_early(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, hub_clock = setup
+    kiosk, live, hub_clock = uploading
     for d in range(3):
         assert live_day(kiosk, live, hub_clock, d)[0] == 0
     ahead = timedelta(days=3)
@@ -102,9 +86,9 @@ def test_a_clock_three_days_ahead_and_back_closes_no_day_early(
 
 
 def test_days_closed_far_ahead_while_the_hub_was_away_are_taken_back(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, hub_clock = setup
+    kiosk, live, hub_clock = uploading
     for d in range(3):
         assert live_day(kiosk, live, hub_clock, d)[0] == 0
     live.down = True  # nobody to ask: the kiosk's own (synchronised, but wrong) clock decides
@@ -125,9 +109,9 @@ def test_days_closed_far_ahead_while_the_hub_was_away_are_taken_back(
 
 
 def test_a_week_without_time_sync_keeps_days_open_and_loses_nothing(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, hub_clock = setup
+    kiosk, live, hub_clock = uploading
     assert live_day(kiosk, live, hub_clock, 0)[0] == 0
     live.down = True  # no network: no time server, no hub
     for d in range(1, 8):
@@ -143,11 +127,11 @@ def test_a_week_without_time_sync_keeps_days_open_and_loses_nothing(
 
 
 def test_an_unsynchronised_clock_says_why_nothing_was_sent(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], capsys: pytest.CaptureFixture[str]
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], capsys: pytest.CaptureFixture[str]
 ) -> None:
     from kiosk.upload.commands import upload
 
-    kiosk, _live, _clock = setup
+    kiosk, _live, _clock = uploading
     kiosk.count_day(at(day(0), 12), visits=3)
     code = upload(kiosk.settings, kiosk.store, kiosk.events, send=False,
                   now=at(day(1), 2, 30), synced=False)  # fmt: skip

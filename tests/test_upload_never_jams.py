@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import zoneinfo
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,20 +26,7 @@ from kiosk.upload.client import read_answer
 from kiosk.upload.state import UploadPart
 from tests.hub_support import FakeClock, FakeKiosk, LiveHub, enroll_kiosks, make_kiosk
 from tests.staff_support import sign_in
-from tests.upload_support import at, hub_days, hub_total, kiosk_total, night
-
-FIRST = datetime(2026, 11, 2)
-
-
-@pytest.fixture
-def setup(hub_db: Hub, tmp_path: Path) -> Iterator[tuple[FakeKiosk, LiveHub, FakeClock]]:
-    clock = FakeClock(at(FIRST, 8).astimezone(UTC))
-    live = LiveHub(create_app(HubConfig(tmp_path / "hub-data", clock=clock), db=hub_db))
-    kiosk = make_kiosk(tmp_path, hub_url=live.url)
-    enroll_kiosks(hub_db, kiosk)
-    yield kiosk, live, clock
-    kiosk.close()
-    live.stop()
+from tests.upload_support import FIRST, at, hub_days, hub_total, kiosk_total, night
 
 
 def nightly(kiosk: FakeKiosk, live: LiveHub, clock: FakeClock, d: int) -> tuple[int, str]:
@@ -51,9 +37,9 @@ def nightly(kiosk: FakeKiosk, live: LiveHub, clock: FakeClock, d: int) -> tuple[
 
 # --- counted ---------------------------------------------------------------------------------
 def test_a_runaway_counter_stops_at_the_limit_and_the_day_still_goes(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, clock = setup
+    kiosk, live, clock = uploading
     for _ in range(3):
         kiosk.tally.count("staff_calls", n=40_000, now=at(FIRST, 12))  # a stuck call button
     kiosk.tally.count("sessions_started", n=7, now=at(FIRST, 12))
@@ -67,9 +53,9 @@ def test_a_runaway_counter_stops_at_the_limit_and_the_day_still_goes(
 
 
 def test_a_key_no_batch_can_carry_is_not_counted_and_says_so(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, clock = setup
+    kiosk, live, clock = uploading
     kiosk.tally.count("activity_views", "not an id!", now=at(FIRST, 12))
     kiosk.tally.count("activity_views", "a-1", n=3, now=at(FIRST, 12))
     for i in range(60):  # one day holds at most 50 languages
@@ -83,9 +69,9 @@ def test_a_key_no_batch_can_carry_is_not_counted_and_says_so(
 
 # --- set aside ---------------------------------------------------------------------------------
 def test_a_day_no_batch_can_carry_is_set_aside_and_later_days_flow(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub
 ) -> None:
-    kiosk, live, clock = setup
+    kiosk, live, clock = uploading
     # A database from before the counts were checked: day 0 holds what no batch can carry.
     with kiosk.store.write() as db:
         db.execute(
@@ -108,9 +94,9 @@ def test_a_day_no_batch_can_carry_is_set_aside_and_later_days_flow(
 
 
 def test_a_batch_the_hub_refuses_is_set_aside_and_sent_again_when_asked(
-    setup: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub, tmp_path: Path
+    uploading: tuple[FakeKiosk, LiveHub, FakeClock], hub_db: Hub, tmp_path: Path
 ) -> None:
-    kiosk, live, clock = setup
+    kiosk, live, clock = uploading
     refuse = {"once": True}
 
     def old_hub(app: Any, environ: Any, start_response: Any) -> Any:

@@ -4,16 +4,23 @@ system clock: every kiosk and the hub get their time passed in."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from hub.app import HubConfig, create_app
 from hub.db import Hub
 from kiosk.upload.client import Sender, batches_url
 from kiosk.upload.commands import upload
-from tests.hub_support import FakeKiosk
+from tests.hub_support import FakeClock, FakeKiosk, LiveHub, enroll_kiosks, make_kiosk
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+# The first simulated day of the upload tests (a Monday).
+FIRST = datetime(2026, 11, 2)
 
 
 def night(
@@ -73,3 +80,16 @@ def kiosk_total(kiosk: FakeKiosk, metric: str) -> int:
         .fetchone()
     )
     return int(row[0])
+
+
+@pytest.fixture
+def uploading(hub_db: Hub, tmp_path: Path) -> Iterator[tuple[FakeKiosk, LiveHub, FakeClock]]:
+    """An enrolled kiosk that uploads to a live hub whose clock starts at 08:00 on
+    FIRST in Helsinki: (kiosk, hub, the hub's clock)."""
+    clock = FakeClock(at(FIRST, 8).astimezone(UTC))
+    live = LiveHub(create_app(HubConfig(tmp_path / "hub-data", clock=clock), db=hub_db))
+    kiosk = make_kiosk(tmp_path, hub_url=live.url)
+    enroll_kiosks(hub_db, kiosk)
+    yield kiosk, live, clock
+    kiosk.close()
+    live.stop()
