@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
     "--enable-features=NetworkServiceInProcess2",
     "--enable-low-end-device-mode",
+    "--optimization-guide-performance-class=2",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

@@ -212,6 +212,7 @@ def test_browser_uses_the_design_flags_and_a_tmpfs_profile() -> None:
         "--disable-features=TranslateUI,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
         "--enable-features=NetworkServiceInProcess2",
         "--enable-low-end-device-mode",
+        "--optimization-guide-performance-class=2",
     ):
         assert flag in text
     assert "RuntimeDirectory=kiosk-browser" in text
