@@ -68,10 +68,9 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
     return match.group(1)
 
 
-# The hub's backends (SQLite, and PostgreSQL when a server answers) and its live server.
-# gpiozero's mock pins for the device tests.
+# Fixtures the modules share: the hub's backends (SQLite, and PostgreSQL when a server
+# answers) and its live server, gpiozero's mock pins for the device tests, and a kiosk
+# uploading to a live hub on simulated days.
 from tests.gpio_support import mock_pins  # noqa: E402, F401
 from tests.hub_support import hub_db, live_hub  # noqa: E402, F401
-
-# A kiosk uploading to a live hub on simulated days.
 from tests.upload_support import uploading  # noqa: E402, F401
