@@ -37,8 +37,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The browser tests run beside the others (scripts/run-tests.sh); with PYTEST_ARGS
+# (a file, -k ...) it is plain pytest with them.
 pytest: $(STAMP) translations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	VENV=$(VENV) scripts/run-tests.sh $(PYTEST_ARGS)
 
 test: system-deps lint types pytest
 
