@@ -2,8 +2,8 @@
 # The whole pytest suite as `make test` runs it: the browser tests (tests/browser:
 # Chromium and a kiosk, two thirds of the suite's time in one process) beside all the
 # others, each part in its usual order in a process of its own, so that a machine's
-# second core shares the work (docs/testing.md has the figures). The browser part's output follows the
-# other's, whole; the exit status is the first failing part's.
+# second core shares the work (docs/testing.md has the figures). The browser part's
+# output follows the other's, whole; the exit status is the first failing part's.
 # With arguments (a file, -k, ...), it is plain pytest with them.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
