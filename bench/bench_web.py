@@ -39,13 +39,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from browser_kiosk import free_port  # noqa: E402
 
 from kiosk.catalog.model import Activity, WeeklyRule  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
 from kiosk.store.db import Store  # noqa: E402
+from tests.serve_support import free_port  # noqa: E402
 
 PAGES = ("/", "/activities", "/activities?when=today", "/activities/bench-0042")
 CATEGORIES = ["meeting-places", "peer-groups", "volunteering", "culture-crafts", "digital-help"]

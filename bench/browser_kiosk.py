@@ -14,13 +14,18 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benches run as scripts from bench/: the tests' way to find a free port is theirs too.
+sys.path.insert(0, str(ROOT))
+
+from tests.serve_support import free_port  # noqa: E402
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # systemd/kiosk-browser.service's flags that apply headless, and no phoning home.
 CHROMIUM_ARGS = [
@@ -39,12 +44,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox",
 ]
 SIZE = (800, 480)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
