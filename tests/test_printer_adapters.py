@@ -185,6 +185,23 @@ def test_escpos_import_leaves_no_log_handler_or_temp_dir(tmp_path: Path) -> None
     assert [p.name for p in tmp_path.iterdir()] == [f"kiosk-escpos-{os.getuid()}"]
 
 
+def test_processes_importing_escpos_at_once_all_read_a_whole_capabilities_file(
+    tmp_path: Path,
+) -> None:
+    # After a boot the cache folder is empty: the web server, a print or import command
+    # and the tests' two parts may all be the first to import escpos, which writes its
+    # capabilities pickle in place; one reading it half-written failed with EOFError.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    code = "from hardware.printer.escpos_import import dummy; dummy('default')"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+        for _ in range(8)
+    ]
+    answers = [(run, run.communicate(timeout=120)[1]) for run in runs]
+    assert [err.decode() for run, err in answers if run.returncode != 0] == []
+
+
 def test_a_failure_without_text_is_named_by_its_kind(tmp_path: Path) -> None:
     from hardware.printer.base import why
 

@@ -5,11 +5,14 @@ duplicates every log line) and evaluates ``mkdtemp()`` for its capabilities
 pickle directory (one stray /tmp directory per process). We import it once,
 lazily, with the root logger looking configured (so basicConfig does nothing) and
 with escpos' eager ``mkdtemp()`` default answered by one fixed cache folder, so
-no stray directory is left per process.
+no stray directory is left per process. escpos writes its pickle there in place on
+the first import, so processes import it one at a time (a lock file beside the
+pickle): another process reading the half-written file fails with EOFError.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import sys
@@ -47,8 +50,10 @@ def _import() -> dict[str, ModuleType]:
         # escpos binds it at import with "from tempfile import mkdtemp".
         tempfile.mkdtemp = mkdtemp  # type: ignore[assignment]
         try:
-            import escpos.capabilities
-            import escpos.printer
+            with open(cache / "import.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                import escpos.capabilities
+                import escpos.printer
         finally:
             tempfile.mkdtemp = real_mkdtemp
             if placeholder is not None:
