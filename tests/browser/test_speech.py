@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 def kiosk(tmp_path: Path) -> Iterator[LiveKiosk]:
     live = make_live(
         tmp_path,
-        printer={"kind": "emulator", "emulator_fault": "paper_out", "status_timeout": 0.2},
+        # The fault a second after "Printing…", as in test_speech_sequences.py: sooner, on
+        # a loaded machine, the newest utterance replaces "Printing…" while it waits.
+        printer={"kind": "emulator", "emulator_fault": "paper_out", "status_timeout": 1.0},
         speech={"kind": "fake"},
     )
     yield live
